@@ -1,0 +1,96 @@
+"""Integrity and consistency checks over a data file: a list of problems, never printing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError
+from .model import Plan, expected_score, format_number
+from .store import Document, Problem, read_document, validate_document
+
+
+@dataclass
+class CheckResult:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    actions: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def summary(self) -> str:
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (
+            f"{self.path}: {count(self.actions, 'action')}, "
+            f"{count(len(self.errors), 'error')}, {count(len(self.warnings), 'warning')}"
+        )
+
+
+def check_file(path: Path) -> CheckResult:
+    """Every error (syntax, schema, references) and every consistency warning in a file."""
+    result = CheckResult(path=str(path))
+    try:
+        doc = read_document(path)
+    except DataError as exc:
+        result.problems.append(
+            Problem("error", exc.detail, exc.path or str(path), exc.line, exc.column, code="syntax")
+        )
+        return result
+    plan, problems = validate_document(doc)
+    result.problems.extend(problems)
+    actions = doc.data.get("actions")
+    result.actions = len(actions) if isinstance(actions, list) else 0
+    if plan is not None:
+        result.problems.extend(consistency_warnings(plan, doc))
+    result.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.severity))
+    return result
+
+
+def consistency_warnings(plan: Plan, doc: Document) -> list[Problem]:
+    """Warnings: scores that disagree with the rule, and actions with no latest update."""
+    out: list[Problem] = []
+    latest = plan.latest_period
+
+    def warn(index: int, key: str, action_id: str, message: str, code: str) -> None:
+        line, column = doc.locate(("actions", index, key))
+        out.append(Problem("warning", message, doc.path, line, column, action_id, code))
+
+    for i, action in enumerate(plan.actions):
+        if action.theme == "cross-cutting" and action.deliverability_score is None:
+            pass  # cross-cutting actions carry no score in the plan
+        else:
+            expected = expected_score(action)
+            actual = action.deliverability_score
+            if actual is None:
+                hint = f"; the rule gives {format_number(expected)}" if expected is not None else ""
+                warn(i, "id", action.id, f"deliverability score is missing{hint}", "score-missing")
+            elif expected is not None and abs(expected - actual) > 1e-9:
+                warn(
+                    i,
+                    "deliverability_score",
+                    action.id,
+                    f"deliverability score {format_number(actual)} disagrees with the rule: "
+                    f"timescale {action.timescale} x cost {action.cost} x carbon saving "
+                    f"{action.carbon_saving} gives {format_number(expected)}",
+                    "score-mismatch",
+                )
+        if latest.id not in action.updates:
+            warn(
+                i,
+                "updates" if action.updates else "id",
+                action.id,
+                f"no update for the latest period, {latest.id} ({latest.name})",
+                "no-update",
+            )
+    return out

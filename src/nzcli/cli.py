@@ -1,0 +1,700 @@
+"""The command-line interface: parse options, call the core, render, write.
+
+This is the only module that turns an `NzcliError` into a message and an exit code.
+Heavy modules (pydantic models, Rich, renderers) are imported inside the commands that need
+them, so `nzcli --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import ExitCode, NzcliError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="nzcli",
+    help=(
+        "Query and report on a council's climate action plan, kept as one YAML file.\n\n"
+        "The data file is --data FILE, else $NZCLI_DATA, else the plan shipped with nzcli "
+        "(Leicestershire County Council's Net Zero Action Plan)."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+class State:
+    """Global options, set by the callback and read by every command."""
+
+    data: Path | None = None
+    debug: bool = False
+    color: str = "auto"
+
+
+STATE = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nzcli {__version__}")
+        raise typer.Exit()
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="The plan file (default: $NZCLI_DATA, else the shipped plan).",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+
+
+@app.callback()
+def _global(
+    data: DataOption = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback when something goes wrong.")
+    ] = False,
+    color: Annotated[
+        str,
+        typer.Option(
+            "--color",
+            help="Colour in terminal tables: auto (a terminal without NO_COLOR), always, never.",
+            metavar="WHEN",
+        ),
+    ] = "auto",
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    STATE.data = data
+    STATE.debug = debug
+    if color not in ("auto", "always", "never"):
+        raise typer.BadParameter("use auto, always or never", param_hint="--color")
+    STATE.color = color
+
+
+def fail(message: str, code: ExitCode = ExitCode.ERROR) -> None:
+    """Print `nzcli: error: message` on stderr and exit."""
+    sys.stderr.write(f"nzcli: error: {message}\n")
+    raise typer.Exit(int(code))
+
+
+def guarded(func: F) -> F:
+    """Turn core errors into one line on stderr and an exit code (a traceback with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except NzcliError as exc:
+            if STATE.debug:
+                raise
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            sys.stderr.write("nzcli: interrupted\n")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`nzcli list | head`): not an error worth a message.
+            with contextlib.suppress(OSError):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if STATE.debug:
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def data_path(local: Path | None) -> Path | None:
+    """`--data` after the command wins over `--data` before it."""
+    return local if local is not None else STATE.data
+
+
+def load(local: Path | None) -> Any:
+    from .store import load_plan
+
+    return load_plan(data_path(local))
+
+
+def write_output(text: str, output: Path | None, *, bom: bool = False) -> None:
+    """Write machine output as UTF-8 bytes: to `output` atomically, else to stdout."""
+    data = text.encode("utf-8")
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    if output is not None:
+        from .store import atomic_write
+
+        atomic_write(output, data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# check
+
+
+@app.command()
+@guarded
+def check(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings as well as errors.")
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text or json.", metavar="FORMAT")
+    ] = "text",
+    data: DataOption = None,
+) -> None:
+    """Validate the data file and list every problem.
+
+    Errors (YAML syntax, schema, duplicate IDs or keys, unknown theme, section, partner or
+    period) and warnings (a deliverability score that disagrees with the scoring rule or is
+    missing; an action with no update for the latest period), each as
+    PATH:LINE:COL: ID: message, then a summary line.
+
+    Exit 0 when there are no errors, 1 when there are (or, with --strict, any warnings).
+
+    Example: nzcli check --strict
+    """
+    from .check import check_file
+    from .store import resolve_data_path
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(
+            f"{fmt!r} is not a format; use text or json", param_hint="--format"
+        )
+    result = check_file(resolve_data_path(data_path(data), os.environ))
+    failed = result.failed(strict)
+    if fmt == "json":
+        import json
+
+        payload = {
+            "format_version": 1,
+            "path": result.path,
+            "actions": result.actions,
+            "errors": len(result.errors),
+            "warnings": len(result.warnings),
+            "ok": not failed,
+            "problems": [p.as_dict() for p in result.problems],
+        }
+        write_output(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        lines = [p.render() for p in result.problems]
+        lines.append(result.summary())
+        write_output("\n".join(lines) + "\n", None)
+    if failed:
+        raise typer.Exit(int(ExitCode.CHECK_FAILED))
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+
+
+@app.command()
+@guarded
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json or yaml.", metavar="FORMAT")
+    ] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to FILE (atomically) instead of stdout.", metavar="FILE"
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """Export the whole plan, keys exactly as in the YAML file.
+
+    JSON carries a top-level "format_version" (see docs/data-format.md); it is the contract
+    scripts build on.
+
+    Example: nzcli export --format json --output plan.json
+    """
+    from .export import export_json, export_yaml
+
+    if fmt not in ("json", "yaml"):
+        raise typer.BadParameter(
+            f"{fmt!r} is not a format; use json or yaml", param_hint="--format"
+        )
+    plan = load(data)
+    text = export_json(plan) if fmt == "json" else export_yaml(plan)
+    write_output(text, output)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared options: filters, format, output
+
+
+def _complete(kind: str) -> Callable[[str], list[str]]:
+    """Shell completion of filter values from the data file."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            plan = load(None)
+        except Exception:
+            return []
+        values: list[str] = {
+            "theme": lambda: [t.key for t in plan.themes],
+            "partner": lambda: [p.name for p in plan.partners],
+            "period": lambda: ["latest", *plan.period_ids],
+            "id": lambda: [a.id for a in plan.actions],
+            "section": lambda: list(dict.fromkeys(x for t in plan.themes for x in t.sections)),
+        }[kind]()
+        return [v for v in values if v.casefold().startswith(incomplete.casefold())]
+
+    return complete
+
+
+_FILTER_HELP = "Filters (repeat a flag for OR; different flags combine with AND)"
+
+
+def _opt(*names: str, help: str, kind: str | None = None, metavar: str = "TEXT") -> Any:
+    return typer.Option(
+        *names,
+        help=help,
+        metavar=metavar,
+        show_default=False,
+        rich_help_panel=_FILTER_HELP,
+        autocompletion=_complete(kind) if kind else None,
+    )
+
+
+FILTER_PARAMS: list[tuple[str, Any, Any]] = [
+    (
+        "theme",
+        list[str] | None,
+        _opt(
+            "--theme",
+            "-t",
+            kind="theme",
+            metavar="THEME",
+            help='Theme key, name or ID prefix: transport, "Transport", T.',
+        ),
+    ),
+    (
+        "section",
+        list[str] | None,
+        _opt(
+            "--section",
+            kind="section",
+            metavar="NAME",
+            help="Section heading, e.g. \"Public Transport\"; 'none' for actions without one.",
+        ),
+    ),
+    ("role", list[str] | None, _opt("--role", metavar="ROLE", help="lead, ask or influence.")),
+    (
+        "rag",
+        list[str] | None,
+        _opt("--rag", metavar="RAG", help="red, amber (or orange), green, or unrated."),
+    ),
+    (
+        "stage",
+        list[str] | None,
+        _opt(
+            "--stage",
+            metavar="STAGE",
+            help="discovery, design, delivery or completed (matches any scheme's stage).",
+        ),
+    ),
+    (
+        "timescale",
+        list[str] | None,
+        _opt(
+            "--timescale",
+            metavar="S|M|L",
+            help="S, M or L; matches ranges containing it (L matches M/L).",
+        ),
+    ),
+    (
+        "partner",
+        list[str] | None,
+        _opt("--partner", "-p", kind="partner", metavar="NAME", help="Partner name or alias."),
+    ),
+    (
+        "objective",
+        list[str] | None,
+        _opt(
+            "--objective",
+            metavar="N",
+            help="Objective number (actions for 'All' objectives match any), or 'all'.",
+        ),
+    ),
+    ("cost", list[str] | None, _opt("--cost", metavar="L|M|H", help="Cost to the council.")),
+    ("carbon", list[str] | None, _opt("--carbon", metavar="L|M|H", help="Carbon saving.")),
+    (
+        "min_score",
+        float | None,
+        _opt("--min-score", metavar="N", help="Deliverability score at least N."),
+    ),
+    (
+        "max_score",
+        float | None,
+        _opt("--max-score", metavar="N", help="Deliverability score at most N."),
+    ),
+    (
+        "search",
+        list[str] | None,
+        _opt(
+            "--search",
+            "-s",
+            metavar="TEXT",
+            help="Text in the action, the period's update or a partner name (any case).",
+        ),
+    ),
+    (
+        "id",
+        list[str] | None,
+        _opt("--id", kind="id", metavar="PATTERN", help="Action ID or pattern: T17, 'T*', 'B1?'."),
+    ),
+    (
+        "period",
+        str | None,
+        _opt(
+            "--period",
+            kind="period",
+            metavar="PERIOD",
+            help="Period for stage, RAG and update: 2023-12, december-2023 (default: latest).",
+        ),
+    ),
+]
+
+
+def with_filters(func: F) -> F:
+    """Add the shared filter options to a command; it receives them as `filters=`."""
+    import inspect
+    import typing
+
+    from .query import Filters
+
+    hints = typing.get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    kept = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != "filters"
+    ]
+    extra = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[annotation, option],
+        )
+        for name, annotation, option in FILTER_PARAMS
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name, None) for name, _, _ in FILTER_PARAMS}
+        for name, value in list(values.items()):
+            if value is None and name not in ("min_score", "max_score", "period"):
+                values[name] = []
+        return func(*args, filters=Filters(**values), **kwargs)
+
+    annotations = {p.name: p.annotation for p in kept + extra}
+    if "return" in hints:
+        annotations["return"] = hints["return"]
+    wrapper.__annotations__ = annotations
+    wrapper.__signature__ = signature.replace(parameters=kept + extra)  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        show_default=False,
+        help="table, md, csv or json (default: from --output's extension, else table).",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        show_default=False,
+        help="Write to FILE atomically instead of stdout.",
+    ),
+]
+ExcelOption = Annotated[
+    bool,
+    typer.Option("--excel", help="CSV for spreadsheets: UTF-8 BOM, CRLF, formulas defused."),
+]
+
+
+def use_color(output: Path | None) -> bool:
+    if output is not None or STATE.color == "never":
+        return False
+    if STATE.color == "always":
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def table_width(output: Path | None) -> int:
+    if output is None and sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
+
+
+def emit(doc: Any, fmt: str, output: Path | None, excel: bool = False) -> None:
+    """Render a command's Document in the chosen format and write it."""
+    from .render import render
+
+    if excel and fmt != "csv":
+        raise typer.BadParameter("--excel goes with --format csv", param_hint="--excel")
+    text = render(doc, fmt, color=use_color(output), width=table_width(output), excel=excel)
+    write_output(text, output, bom=excel and fmt == "csv")
+
+
+def choose_format(
+    fmt: str | None, output: Path | None, allowed: tuple[str, ...] = ("table", "md", "csv", "json")
+) -> str:
+    from .render import pick_format
+
+    return pick_format(fmt, str(output) if output else None, allowed)
+
+
+def say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Query commands
+
+
+@app.command("list")
+@guarded
+@with_filters
+def list_(
+    filters: Any,
+    sort: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sort",
+            metavar="COLUMN",
+            show_default=False,
+            help="Sort by a column (repeat for tie-breaks): id, theme, stage, rag, "
+            "timescale, deliverability_score, …",
+        ),
+    ] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            "-c",
+            metavar="A,B,C",
+            show_default=False,
+            help="Columns to show, in order (default: all; the terminal table shows "
+            "id,action,role,timescale,stage,rag).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=0, metavar="N", show_default=False, help="At most N rows."
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    data: DataOption = None,
+) -> None:
+    """List actions, one row each, filtered and sorted.
+
+    Stage and RAG come from the latest period unless --period says otherwise. An action
+    with no RAG for the period is "not rated" (--rag unrated).
+
+    Examples:
+
+      nzcli list --theme transport --rag red
+
+      nzcli list --stage discovery --timescale S --format csv --output discovery.csv
+
+      nzcli list --partner "Midlands Connect" --columns id,action,stage
+    """
+    from .query import parse_columns, resolve
+    from .views import list_view
+
+    form = choose_format(fmt, output)
+    chosen = parse_columns(columns)
+    plan = load(data)
+    selection = resolve(plan, filters)
+    doc = list_view(plan, selection, sort or (), reverse, chosen, limit, table=form == "table")
+    if doc.meta["count"] == 0:
+        from .query import empty_reason
+
+        say(empty_reason(plan, selection))
+    emit(doc, form, output, excel)
+
+
+@app.command()
+@guarded
+def show(
+    action_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Action ID (any case): T17.", autocompletion=_complete("id")
+        ),
+    ],
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+) -> None:
+    """Show one action in full: every field, partners, and each period's stage, RAG and update.
+
+    Example: nzcli show t17
+    """
+    from .views import find_action, show_view
+
+    form = choose_format(fmt, output)
+    plan = load(data)
+    emit(show_view(plan, find_action(plan, action_id)), form, output)
+
+
+@app.command()
+@guarded
+def partners(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]",
+            show_default=False,
+            autocompletion=_complete("partner"),
+            help="A partner (or alias): list the actions involving it.",
+        ),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            metavar="PERIOD",
+            show_default=False,
+            help="Period for stage and RAG (default: latest).",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+) -> None:
+    """The partner index: each partner with its action count and IDs, most involved first.
+
+    With NAME, that partner's actions.
+
+    Examples: nzcli partners;  nzcli partners "Midlands Connect"
+    """
+    from .query import resolve_period
+    from .views import partners_view
+
+    form = choose_format(fmt, output)
+    plan = load(data)
+    emit(partners_view(plan, name, resolve_period(plan, period)), form, output)
+
+
+@app.command()
+@guarded
+def themes(fmt: FormatOption = None, output: OutputOption = None, data: DataOption = None) -> None:
+    """Themes in document order, with their sections and action counts.
+
+    Example: nzcli themes --format md
+    """
+    from .views import themes_view
+
+    form = choose_format(fmt, output)
+    emit(themes_view(load(data)), form, output)
+
+
+@app.command()
+@guarded
+def periods(fmt: FormatOption = None, output: OutputOption = None, data: DataOption = None) -> None:
+    """Reporting periods, oldest first, marking the latest.
+
+    Example: nzcli periods
+    """
+    from .views import periods_view
+
+    form = choose_format(fmt, output)
+    emit(periods_view(load(data)), form, output)
+
+
+@app.command()
+@guarded
+@with_filters
+def summary(
+    filters: Any,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            "-b",
+            metavar="FIELD",
+            show_default=False,
+            help="Group by theme, section, role, stage, rag, timescale, cost or carbon; "
+            "twice for a cross-tabulation (default: theme).",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    excel: ExcelOption = False,
+    data: DataOption = None,
+) -> None:
+    """Count actions by a field, with percentages; with two --by, a cross-tabulation.
+
+    Examples:
+
+      nzcli summary --by stage
+
+      nzcli summary --by theme --by stage --role lead
+    """
+    from .query import normalise_group, resolve
+    from .views import summary_view
+
+    groups = [normalise_group(b) for b in (by or ["theme"])]
+    if len(groups) > 2:
+        raise typer.BadParameter("give --by once or twice", param_hint="--by")
+    form = choose_format(fmt, output)
+    plan = load(data)
+    selection = resolve(plan, filters)
+    doc = summary_view(plan, selection, groups)
+    if doc.meta["count"] == 0:
+        from .query import empty_reason
+
+        say(empty_reason(plan, selection))
+    emit(doc, form, output, excel)
+
+
+def main(prog_name: str = "nzcli") -> None:
+    """Console-script entry point."""
+    app(prog_name=prog_name)
