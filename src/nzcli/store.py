@@ -76,6 +76,8 @@ class Document:
     text: str
     data: Any
     root: Any = field(repr=False, default=None)
+    #: (line, column, key) of each repeated mapping key, found while parsing.
+    duplicate_keys: list[tuple[int, int, str]] = field(default_factory=list)
 
     def locate(self, loc: Loc) -> tuple[int | None, int | None]:
         """1-based (line, column) of the node at `loc`, or of its nearest existing parent."""
@@ -155,6 +157,7 @@ def _safe_yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = True  # found and reported, with every line, by _guard_nodes
     return yaml
 
 
@@ -171,7 +174,7 @@ def parse_yaml(text: str, path: str) -> Document:
             root = parser.get_single_node()
             if root is None:
                 raise DataError(path, "the file holds no YAML document")
-            _guard_nodes(root, path)
+            duplicates = _guard_nodes(root, path)
             data = constructor.construct_document(root)
         finally:
             with contextlib.suppress(Exception):
@@ -194,11 +197,15 @@ def parse_yaml(text: str, path: str) -> Document:
             1,
             1,
         )
-    return Document(path=path, text=text, data=data, root=root)
+    return Document(path=path, text=text, data=data, root=root, duplicate_keys=duplicates)
 
 
-def _guard_nodes(root: Any, path: str) -> None:
-    """Refuse anchors/aliases, deep nesting and runaway size before anything is built."""
+def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
+    """Refuse anchors/aliases, tags, deep nesting and runaway size before anything is built.
+
+    Returns the repeated mapping keys (line, column, key), for the caller to report.
+    """
+    duplicates: list[tuple[int, int, str]] = []
     seen: set[int] = set()
     stack: list[tuple[Any, int]] = [(root, 1)]
     count = 0
@@ -233,12 +240,22 @@ def _guard_nodes(root: Any, path: str) -> None:
                     node.start_mark.column + 1,
                 )
             seen.add(id(node))
+            if value and isinstance(value[0], tuple):
+                keys: set[str] = set()
+                for key_node, _ in value:
+                    key = str(key_node.value)
+                    if key in keys:
+                        mark = key_node.start_mark
+                        duplicates.append((mark.line + 1, mark.column + 1, key))
+                    keys.add(key)
             for item in value:
                 if isinstance(item, tuple):
                     stack.append((item[0], depth + 1))
                     stack.append((item[1], depth + 1))
                 else:
                     stack.append((item, depth + 1))
+    duplicates.sort()
+    return duplicates
 
 
 _SAFE_TAGS = frozenset({"str", "int", "float", "bool", "null", "map", "seq"})
@@ -319,6 +336,9 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
             "error", f"{_loc_label(loc)}: {message}", doc.path, line, column, action_id(loc), code
         )
 
+    for line, column, key in doc.duplicate_keys:
+        problems.append(Problem("error", f"duplicate key {key!r}: the same key appears twice "
+                                "in one mapping; keep one", doc.path, line, column, code="duplicate-key"))
     try:
         plan = Plan.model_validate(doc.data)
     except ValidationError as exc:
@@ -329,6 +349,8 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
                 continue
             seen.add(loc)
             problems.append(problem(loc, _pydantic_message(err), "schema"))
+        return None, problems
+    if problems:
         return None, problems
     plan._source = doc.path
     for loc, _aid, message in cross_references(plan):

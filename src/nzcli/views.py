@@ -352,7 +352,7 @@ def summary_view(plan: Plan, selection: Selection, by: Sequence[str]) -> Documen
     )
     grid = Grid(cols, rows)
     json_rows = [{first: r["group"], **{k: v for k, v in r.items() if k != "group"}} for r in rows]
-    csv_cols = [Column(first, first)] + cols[1:]
+    csv_cols = [Column(first, first), *cols[1:]]
     return Document(
         blocks=[Paragraph(f"{total} actions, {period.name} ({period.id})"), grid],
         json=json_rows,
