@@ -39,7 +39,9 @@ class Result:
         self.stdout_bytes = stdout_bytes
 
     def __repr__(self) -> str:
-        return f"Result(exit={self.exit_code}, stderr={self.stderr!r}, stdout={self.stdout[:500]!r})"
+        return (
+            f"Result(exit={self.exit_code}, stderr={self.stderr!r}, stdout={self.stdout[:500]!r})"
+        )
 
 
 Run = Callable[..., Result]

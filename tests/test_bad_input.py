@@ -10,30 +10,45 @@ import pytest
 from conftest import Run
 
 BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n"
-    for i in range(8)
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
 )
 
 CASES = {
     "empty": (b"", "the file is empty; expected a plan (plan, periods, themes, actions)"),
     "blank": (b"\n  \n", "the file is empty; expected a plan (plan, periods, themes, actions)"),
-    "non-utf8": (b"plan:\n  title: Caf\xe9\n",
-                 "2:13: not valid UTF-8 (byte 0xe9); save the file as UTF-8"),
-    "syntax": (b"plan: [1, 2\nthemes: 3\n",
-               "2:7: YAML syntax error: did not find expected ',' or ']'"),
-    "python-tag": (b"plan: !!python/object/apply:os.system ['echo owned']\n",
-                   "1:7: YAML tag '!!python/object/apply:os.system' is not allowed; a plan "
-                   "holds only plain data"),
-    "custom-tag": (b"plan: !include other.yaml\n",
-                   "1:7: YAML tag '!include' is not allowed; a plan holds only plain data"),
-    "alias-bomb": (BOMB.encode(), "1:4: YAML anchors and aliases (&, *) are not allowed; write "
-                   "each value out in full"),
-    "deep": (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n",
-             "1:67: the YAML is nested too deeply (more than 64 levels)"),
-    "list": (b"- 1\n- 2\n", "1:1: the top level must be a mapping (plan, periods, themes, "
-             "actions), not a list"),
-    "string": (b"just words\n", "1:1: the top level must be a mapping (plan, periods, themes, "
-               "actions), not a string"),
+    "non-utf8": (
+        b"plan:\n  title: Caf\xe9\n",
+        "2:13: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
+    ),
+    "syntax": (
+        b"plan: [1, 2\nthemes: 3\n",
+        "2:7: YAML syntax error: did not find expected ',' or ']'",
+    ),
+    "python-tag": (
+        b"plan: !!python/object/apply:os.system ['echo owned']\n",
+        "1:7: YAML tag '!!python/object/apply:os.system' is not allowed; a plan "
+        "holds only plain data",
+    ),
+    "custom-tag": (
+        b"plan: !include other.yaml\n",
+        "1:7: YAML tag '!include' is not allowed; a plan holds only plain data",
+    ),
+    "alias-bomb": (
+        BOMB.encode(),
+        "1:4: YAML anchors and aliases (&, *) are not allowed; write each value out in full",
+    ),
+    "deep": (
+        b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+        "1:67: the YAML is nested too deeply (more than 64 levels)",
+    ),
+    "list": (
+        b"- 1\n- 2\n",
+        "1:1: the top level must be a mapping (plan, periods, themes, actions), not a list",
+    ),
+    "string": (
+        b"just words\n",
+        "1:1: the top level must be a mapping (plan, periods, themes, actions), not a string",
+    ),
 }
 
 
@@ -61,8 +76,10 @@ def test_directory(run: Run, tmp_path: Path) -> None:
 def test_missing(run: Run, tmp_path: Path) -> None:
     result = run("list", "--data", str(tmp_path / "gone.yaml"))
     assert result.exit_code == 2
-    assert result.stderr == (f"nzcli: error: {tmp_path / 'gone.yaml'}: no such file; pass "
-                             "--data FILE or set NZCLI_DATA\n")
+    assert result.stderr == (
+        f"nzcli: error: {tmp_path / 'gone.yaml'}: no such file; pass "
+        "--data FILE or set NZCLI_DATA\n"
+    )
 
 
 def test_unreadable(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,11 +101,15 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
 
     path = tmp_path / "x.yaml"
     path.write_text("- 1\n", encoding="utf-8")
-    plain = subprocess.run([sys.executable, "-m", "nzcli", "--data", str(path), "list"],
-                           capture_output=True, text=True)
+    plain = subprocess.run(
+        [sys.executable, "-m", "nzcli", "--data", str(path), "list"], capture_output=True, text=True
+    )
     assert plain.returncode == 2
     assert "Traceback" not in plain.stderr
-    debug = subprocess.run([sys.executable, "-m", "nzcli", "--debug", "--data", str(path),
-                            "list"], capture_output=True, text=True)
+    debug = subprocess.run(
+        [sys.executable, "-m", "nzcli", "--debug", "--data", str(path), "list"],
+        capture_output=True,
+        text=True,
+    )
     assert "Traceback" in debug.stderr
     assert "DataError" in debug.stderr

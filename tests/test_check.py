@@ -20,13 +20,33 @@ def test_shipped_plan_passes_with_score_warnings(run: Run) -> None:
     out = lines(result.stdout)
     assert out[-1].endswith(": 176 actions, 0 errors, 18 warnings")
     warned = {line.split(": ")[1] for line in out[:-1]}
-    assert warned == {"T1", "T23", "T25", "T28", "T30", "B12", "B16", "B18", "B21", "B34",
-                      "E13", "E14", "R13", "R16", "R17", "C6", "C15", "N6"}
+    assert warned == {
+        "T1",
+        "T23",
+        "T25",
+        "T28",
+        "T30",
+        "B12",
+        "B16",
+        "B18",
+        "B21",
+        "B34",
+        "E13",
+        "E14",
+        "R13",
+        "R16",
+        "R17",
+        "C6",
+        "C15",
+        "N6",
+    }
     n6 = next(line for line in out if ": N6: " in line)
     assert n6.endswith("N6: warning: deliverability score is missing; the rule gives 6")
     t1 = next(line for line in out if ": T1: " in line)
-    assert t1.endswith("T1: warning: deliverability score 18 disagrees with the rule: "
-                       "timescale S x cost M x carbon saving M gives 12")
+    assert t1.endswith(
+        "T1: warning: deliverability score 18 disagrees with the rule: "
+        "timescale S x cost M x carbon saving M gives 12"
+    )
 
 
 def test_strict_fails_on_warnings(run: Run) -> None:
@@ -71,8 +91,7 @@ def test_duplicate_id(run: Run) -> None:
 
 def test_duplicate_key(run: Run) -> None:
     assert check_lines(run, "duplicate-key.yaml") == [
-        "F:54:5: error: duplicate key 'role': the same key appears twice in one mapping; "
-        "keep one",
+        "F:54:5: error: duplicate key 'role': the same key appears twice in one mapping; keep one",
         "F: 5 actions, 1 error, 0 warnings",
     ]
 
@@ -115,7 +134,9 @@ def test_json_format(run: Run) -> None:
     assert payload["format_version"] == 1
     assert (payload["errors"], payload["warnings"], payload["ok"]) == (2, 0, False)
     assert [(p["line"], p["id"], p["severity"]) for p in payload["problems"]] == [
-        (76, "T2", "error"), (106, "T10", "error")]
+        (76, "T2", "error"),
+        (106, "T10", "error"),
+    ]
 
 
 def test_other_commands_refuse_invalid_data(run: Run) -> None:
@@ -125,7 +146,8 @@ def test_other_commands_refuse_invalid_data(run: Run) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         f"nzcli: error: {path}:76:5: T2: actions[1].role: Input should be 'lead', 'ask' or "
-        "'influence' (got 'boss') (and 1 more; run `nzcli check` for all)\n")
+        "'influence' (got 'boss') (and 1 more; run `nzcli check` for all)\n"
+    )
 
 
 def test_missing_file(run: Run, tmp_path: Path) -> None:

@@ -62,8 +62,9 @@ def test_version(run: Run) -> None:
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "nzcli", "--version"], capture_output=True,
-                          text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "nzcli", "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert (done.returncode, done.stdout) == (0, f"nzcli {__version__}\n")
 
 
@@ -72,8 +73,13 @@ def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("nzcli")
     if not script.exists():
         pytest.skip("nzcli console script not installed next to this Python")
-    done = subprocess.run([str(script), "check"], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    done = subprocess.run(
+        [str(script), "check"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1].endswith(": 176 actions, 0 errors, 18 warnings")
 
@@ -81,8 +87,7 @@ def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:
 def test_help_lists_commands(run: Run) -> None:
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("check", "export", "list", "show", "partners", "themes", "periods",
-                    "summary"):
+    for command in ("check", "export", "list", "show", "partners", "themes", "periods", "summary"):
         assert f"  {command} " in result.stdout
 
 

@@ -25,17 +25,26 @@ def test_counts(plan: Plan) -> None:
     assert len(plan.actions) == 176
     counts = [sum(1 for a in plan.actions if a.theme == t.key) for t in plan.themes]
     assert [t.key for t in plan.themes] == [
-        "transport", "buildings-and-energy", "business-and-economy", "resources-and-waste",
-        "communities", "nature-and-land-use", "cross-cutting"]
+        "transport",
+        "buildings-and-energy",
+        "business-and-economy",
+        "resources-and-waste",
+        "communities",
+        "nature-and-land-use",
+        "cross-cutting",
+    ]
     assert counts == [34, 38, 32, 19, 21, 20, 12]
     assert len({a.id for a in plan.actions}) == 176
 
 
 def test_ids(plan: Plan) -> None:
     expected = (
-        [f"T{i}" for i in range(1, 35)] + [f"B{i}" for i in range(1, 39)]
-        + [f"E{i}" for i in range(1, 33)] + [f"R{i}" for i in range(1, 20)]
-        + [f"C{i}" for i in range(1, 22)] + [f"N{i}" for i in range(1, 21)]
+        [f"T{i}" for i in range(1, 35)]
+        + [f"B{i}" for i in range(1, 39)]
+        + [f"E{i}" for i in range(1, 33)]
+        + [f"R{i}" for i in range(1, 20)]
+        + [f"C{i}" for i in range(1, 22)]
+        + [f"N{i}" for i in range(1, 21)]
         + [f"X{i}" for i in range(1, 13)]
     )
     assert sorted(a.id for a in plan.actions) == sorted(expected)
@@ -62,7 +71,8 @@ def test_known_repairs(plan: Plan) -> None:
     assert r3 is not None and "Love Food Hate Waste" in r3.action
     assert plan.action("B11") is not None
     assert {a.updates["2023-12"].stage for a in plan.actions if a.id in ("R1", "B7")} == {
-        Stage.COMPLETED}
+        Stage.COMPLETED
+    }
 
 
 def test_every_action_has_a_december_2023_update_and_no_rag(plan: Plan) -> None:
@@ -115,8 +125,11 @@ def test_cross_cutting_texts_match_the_source(plan: Plan) -> None:
     crosscutting = [a for a in plan.actions if a.theme == "cross-cutting"]
     assert [(a.action, a.updates["2023-12"].text) for a in crosscutting] == texts
     assert [a.section for a in crosscutting] == (
-        ["Leadership"] * 3 + ["Collaboration"] * 3 + ["Research and Innovation"] * 3
-        + ["Funding"] * 3)
+        ["Leadership"] * 3
+        + ["Collaboration"] * 3
+        + ["Research and Innovation"] * 3
+        + ["Funding"] * 3
+    )
 
 
 def test_pound_signs_survive(plan: Plan) -> None:
@@ -127,8 +140,7 @@ def test_pound_signs_survive(plan: Plan) -> None:
 
 def test_no_cyrillic_left_outside_texts(plan: Plan) -> None:
     for action in plan.actions:
-        fields = [action.id, action.timescale or "", action.cost or "",
-                  action.carbon_saving or ""]
+        fields = [action.id, action.timescale or "", action.cost or "", action.carbon_saving or ""]
         assert not any(re.search("[\u0400-\u04ff]", f) for f in fields), action.id
 
 
@@ -137,15 +149,39 @@ def test_export_json_matches_source_rows(run: Run) -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert document["format_version"] == 1
-    assert list(document) == ["format_version", "plan", "keys", "periods", "themes",
-                              "partners", "actions"]
+    assert list(document) == [
+        "format_version",
+        "plan",
+        "keys",
+        "periods",
+        "themes",
+        "partners",
+        "actions",
+    ]
     assert len(document["actions"]) == 176
     t1 = document["actions"][0]
-    assert list(t1) == ["id", "theme", "section", "objectives", "action", "role", "partners",
-                        "timescale", "cost", "carbon_saving", "deliverability_score",
-                        "updates", "added_in"]
-    assert (t1["id"], t1["timescale"], t1["cost"], t1["carbon_saving"],
-            t1["deliverability_score"]) == ("T1", "S", "M", "M", 18)
+    assert list(t1) == [
+        "id",
+        "theme",
+        "section",
+        "objectives",
+        "action",
+        "role",
+        "partners",
+        "timescale",
+        "cost",
+        "carbon_saving",
+        "deliverability_score",
+        "updates",
+        "added_in",
+    ]
+    assert (
+        t1["id"],
+        t1["timescale"],
+        t1["cost"],
+        t1["carbon_saving"],
+        t1["deliverability_score"],
+    ) == ("T1", "S", "M", "M", 18)
     rows = _source_rows()
     for action in document["actions"]:
         if action["id"] in rows:

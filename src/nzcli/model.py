@@ -36,7 +36,7 @@ class _Ordered(str, Enum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return str(self.value).capitalize()
 
     @classmethod
     def parse(cls, text: str) -> _Ordered:
@@ -345,10 +345,10 @@ def cross_references(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str, s
         seen_prefixes.add(theme.prefix)
 
     names: dict[str, str] = {}
-    for i, partner in enumerate(plan.partners):
-        for j, spelling in enumerate([partner.name, *partner.aliases]):
+    for i, entry in enumerate(plan.partners):
+        for j, spelling in enumerate([entry.name, *entry.aliases]):
             folded = spelling.casefold()
-            if folded in names and names[folded] != partner.name:
+            if folded in names and names[folded] != entry.name:
                 loc: tuple[str | int, ...] = (
                     ("partners", i, "name") if j == 0 else ("partners", i, "aliases", j - 1)
                 )
@@ -357,7 +357,7 @@ def cross_references(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str, s
                     "",
                     (f"partner spelling {spelling!r} is already used by {names[folded]!r}"),
                 )
-            names.setdefault(folded, partner.name)
+            names.setdefault(folded, entry.name)
     canonical = {p.name for p in plan.partners}
     theme_keys = sorted(plan._themes_by_key)
 
@@ -372,27 +372,30 @@ def cross_references(plan: Plan) -> Iterator[tuple[tuple[str | int, ...], str, s
             )
         else:
             seen_ids[aid.upper()] = i
-        theme = plan.theme(action.theme)
-        if theme is None:
+        action_theme = plan.theme(action.theme)
+        if action_theme is None:
             yield (
                 ("actions", i, "theme"),
                 aid,
                 (f"unknown theme {action.theme!r}; known themes: {', '.join(theme_keys)}"),
             )
         else:
-            if not aid.startswith(theme.prefix):
+            if not aid.startswith(action_theme.prefix):
                 yield (
                     ("actions", i, "id"),
                     aid,
-                    (f"id does not start with theme {theme.key!r}'s prefix {theme.prefix!r}"),
+                    (
+                        f"id does not start with theme {action_theme.key!r}'s "
+                        f"prefix {action_theme.prefix!r}"
+                    ),
                 )
-            if action.section is not None and action.section not in theme.sections:
+            if action.section is not None and action.section not in action_theme.sections:
                 yield (
                     ("actions", i, "section"),
                     aid,
                     (
-                        f"unknown section {action.section!r} for theme {theme.key!r}; "
-                        f"known sections: {', '.join(theme.sections) or '(none)'}"
+                        f"unknown section {action.section!r} for theme {action_theme.key!r}; "
+                        f"known sections: {', '.join(action_theme.sections) or '(none)'}"
                     ),
                 )
         for j, partner in enumerate(action.partners):

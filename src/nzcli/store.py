@@ -190,7 +190,8 @@ def parse_yaml(text: str, path: str) -> Document:
     except YAMLError as exc:
         raise DataError(path, f"YAML error: {_one_line(str(exc))}") from None
     if not isinstance(data, dict):
-        kind = {list: "a list", str: "a string"}.get(type(data), type(data).__name__)
+        kinds: dict[type, str] = {list: "a list", str: "a string"}
+        kind = kinds.get(type(data), type(data).__name__)
         raise DataError(
             path,
             f"the top level must be a mapping (plan, periods, themes, actions), not {kind}",
@@ -337,8 +338,16 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
         )
 
     for line, column, key in doc.duplicate_keys:
-        problems.append(Problem("error", f"duplicate key {key!r}: the same key appears twice "
-                                "in one mapping; keep one", doc.path, line, column, code="duplicate-key"))
+        problems.append(
+            Problem(
+                "error",
+                f"duplicate key {key!r}: the same key appears twice in one mapping; keep one",
+                doc.path,
+                line,
+                column,
+                code="duplicate-key",
+            )
+        )
     try:
         plan = Plan.model_validate(doc.data)
     except ValidationError as exc:

@@ -176,8 +176,8 @@ def partners_view(plan: Plan, name: str | None, period: Period) -> Document:
         )
     index: dict[str, list[str]] = {p.name: [] for p in plan.partners}
     for action in plan.actions:
-        for partner in action.partners:
-            index.setdefault(partner, []).append(action.id)
+        for partner_name in action.partners:
+            index.setdefault(partner_name, []).append(action.id)
     aliases = {p.name: p.aliases for p in plan.partners}
     entries = sorted(index.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
     rows = [
@@ -306,7 +306,7 @@ def summary_view(plan: Plan, selection: Selection, by: Sequence[str]) -> Documen
             Paragraph(f"{total} actions, {period.name} ({period.id})"),
             Bars(
                 f"By {header.lower() if field != 'rag' else 'RAG'}",
-                [(r["group"], r["count"]) for r in rows[:-1]],
+                [(k, counts[k]) for k in keys],
             ),
             grid,
         ]
