@@ -698,3 +698,6 @@ def summary(
 def main(prog_name: str = "nzcli") -> None:
     """Console-script entry point."""
     app(prog_name=prog_name)
+
+
+from . import cli_report as _cli_report  # noqa: E402,F401  (registers report and schema)
