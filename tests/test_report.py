@@ -102,8 +102,8 @@ def test_markdown_renders_as_tables(run: Run, at_root: str) -> None:
     text = run("report", "latest", "-f", "md", "--data", at_root).stdout
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     tables = [t for t in tokens if t.type == "table_open"]
-    # summary, two bar tables, key, then one table per (theme, section)
-    assert len(tables) == 4 + 23
+    # stage and RAG summaries, two bar tables, key, then one table per (theme, section)
+    assert len(tables) == 5 + 23
     rows: list[int] = []
     cells = 0
     for token in tokens:

@@ -165,18 +165,19 @@ def report_document(report: dict[str, Any]) -> Document:
         blocks.append(Paragraph("No actions match these filters."))
     stage_cols = [k for k in STAGE_KEYS if total["stage"][k] or k in [s.value for s in Stage]]
     rag_cols = list(RAG_KEYS)
-    columns = (
-        [Column("theme", "Theme"), Column("actions", "Actions", NUMBER)]
-        + [Column(f"stage:{k}", _label(k), NUMBER) for k in stage_cols]
-        + [Column(f"rag:{k}", _label(k), NUMBER) for k in rag_cols]
-    )
-    rows = []
-    for entry in [*summary["themes"], {"name": "Total", **total}]:
-        r: dict[str, Any] = {"theme": entry["name"], "actions": entry["actions"]}
-        r.update({f"stage:{k}": entry["stage"][k] for k in stage_cols})
-        r.update({f"rag:{k}": entry["rag"][k] for k in rag_cols})
-        rows.append(r)
-    blocks.append(Grid(columns, rows, title="Actions by theme, stage and RAG rating"))
+    entries = [*summary["themes"], {"name": "Total", **total}]
+    for kind, keys_, caption in (
+        ("stage", stage_cols, "Actions by theme and stage"),
+        ("rag", rag_cols, "Actions by theme and RAG rating"),
+    ):
+        columns = [Column("theme", "Theme"), Column("actions", "Actions", NUMBER)] + [
+            Column(k, _label(k), NUMBER) for k in keys_
+        ]
+        rows = [
+            {"theme": e["name"], "actions": e["actions"], **{k: e[kind][k] for k in keys_}}
+            for e in entries
+        ]
+        blocks.append(Grid(columns, rows, title=caption))
     blocks.append(Bars("By stage", [(_label(k), total["stage"][k]) for k in stage_cols]))
     blocks.append(Bars("By RAG rating", [(_label(k), total["rag"][k]) for k in rag_cols]))
 

@@ -38,7 +38,58 @@ def _cell(value: str, kind: str, color: bool) -> Text:
     return text
 
 
-def grid_table(grid: Grid, color: bool) -> Table:
+#: A grid with this many columns or more is shown as records when the terminal is narrow.
+WIDE_GRID = 8
+#: Narrower than this, wide grids are shown as records (ID, then the other fields).
+RECORD_WIDTH = 160
+#: Values at most this long share one line in a record; longer ones get a line each.
+SHORT_VALUE = 24
+
+
+def record_table(grid: Grid, color: bool) -> Table:
+    """A wide grid in a narrow terminal: one row per record, the first column as its key
+    and the other fields as labelled lines underneath (short ones share a line). Every
+    value is shown in full."""
+    table = Table(
+        title=Text(escape_controls(grid.title)) if grid.title else None,
+        title_justify="left",
+        box=box.SQUARE if color else box.ASCII,
+        show_lines=True,
+        show_header=True,
+        header_style="bold" if color else "",
+    )
+    key, *rest = grid.columns
+    table.add_column(Text(key.header), overflow="fold", no_wrap=False)
+    table.add_column(Text("Details"), overflow="fold", ratio=1)
+    for row in grid.rows:
+        short: list[Text] = []
+        long: list[Text] = []
+        for column in rest:
+            value = human(row.get(column.key), column.kind)
+            if not value:
+                continue
+            label = Text(f"{column.header}: ", style="bold" if color else "")
+            cell = label + _cell(value, column.kind, color)
+            (short if len(value) <= SHORT_VALUE and "\n" not in value else long).append(cell)
+        details = Text(" · ").join(short) if short else Text("")
+        for part in long:
+            details = details + Text("\n") + part if details.plain else part
+        table.add_row(_cell(human(row.get(key.key), key.kind), key.kind, color), details)
+    return table
+
+
+def _has_prose(grid: Grid) -> bool:
+    """True when some cell holds running text (numbers-only grids stay grids)."""
+    return any(
+        len(human(row.get(c.key), c.kind)) > 2 * SHORT_VALUE
+        for row in grid.rows
+        for c in grid.columns
+    )
+
+
+def grid_table(grid: Grid, color: bool, width: int = RECORD_WIDTH) -> Table:
+    if len(grid.columns) >= WIDE_GRID and width < RECORD_WIDTH and _has_prose(grid):
+        return record_table(grid, color)
     table = Table(
         title=Text(escape_controls(grid.title)) if grid.title else None,
         title_justify="left",
@@ -110,7 +161,7 @@ def render_table(blocks: Sequence[Block], *, color: bool, width: int) -> str:
         elif isinstance(block, Paragraph):
             console.print(Text(escape_controls(block.text)))
         elif isinstance(block, Grid):
-            console.print(grid_table(block, color))
+            console.print(grid_table(block, color, width))
         elif isinstance(block, Bars):
             console.print(bars(block, color))
     return out.getvalue()
