@@ -113,3 +113,30 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     )
     assert "Traceback" in debug.stderr
     assert "DataError" in debug.stderr
+
+
+MEASURE = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "nzcli", "--data", sys.argv[1], "check"],
+                      capture_output=True, text=True)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write(done.stdout + done.stderr)
+"""
+
+
+@pytest.mark.parametrize("name", ["alias-bomb", "deep"])
+def test_bad_files_use_bounded_memory(tmp_path: Path, name: str) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(CASES[name][0])
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    elapsed = time.perf_counter() - started
+    code, max_rss_kib = (int(x) for x in done.stdout.split())
+    assert code == 1, done.stderr  # check: the file has an error
+    assert "Traceback" not in done.stderr
+    assert max_rss_kib < 200 * 1024, f"{max_rss_kib} KiB"
+    assert elapsed < 5
