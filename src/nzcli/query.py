@@ -61,7 +61,9 @@ NO_SECTION = "none"
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """ "; did you mean 'x'?" when a choice is close to `value`, else "."."""
-    folded = {c.casefold(): c for c in dict.fromkeys(choices)}
+    folded: dict[str, str] = {}
+    for c in choices:
+        folded.setdefault(c.casefold(), c)  # the first spelling given wins ("transport")
     close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=3, cutoff=0.6)
     if not close:
         return "."
@@ -333,13 +335,14 @@ def _levels(values: Sequence[str], levels: tuple[str, ...], kind: str, flag: str
     return out
 
 
-def resolve_partner(plan: Plan, name: str) -> str:
+def resolve_partner(plan: Plan, name: str, flag: str | None = "--partner") -> str:
     canonical = plan.canonical_partner(name)
     if canonical is not None:
         return canonical
     spellings = [p.name for p in plan.partners] + [a for p in plan.partners for a in p.aliases]
+    where = f"{flag}: " if flag else ""
     raise UsageError(
-        f"--partner: unknown partner {name!r}{did_you_mean(name, spellings)} Run `nzcli "
+        f"{where}unknown partner {name!r}{did_you_mean(name, spellings)} Run `nzcli "
         f"partners` to list all {len(plan.partners)} partners."
     )
 

@@ -73,6 +73,7 @@ def list_view(
     table: bool = False,
 ) -> Document:
     actions = order(plan, selection.apply(plan), selection.period, sort, reverse)
+    matched = len(actions)
     if limit is not None:
         actions = actions[:limit]
     rows = [row(a, selection.period) for a in actions]
@@ -83,7 +84,8 @@ def list_view(
         blocks=[grid],
         json=json_rows,
         csv=grid,
-        meta={"count": len(rows), "period": selection.period.id},
+        # count: actions matched before --limit (0 means "no actions match")
+        meta={"count": matched, "shown": len(rows), "period": selection.period.id},
     )
 
 
@@ -155,7 +157,7 @@ def show_view(plan: Plan, action: Action) -> Document:
 
 def partners_view(plan: Plan, name: str | None, period: Period) -> Document:
     if name is not None:
-        canonical = resolve_partner(plan, name)
+        canonical = resolve_partner(plan, name, flag=None)
         actions = order(plan, [a for a in plan.actions if canonical in a.partners], period)
         rows = [row(a, period) for a in actions]
         keys = ["id", "theme", "action", "role", "stage", "rag"]
@@ -179,13 +181,17 @@ def partners_view(plan: Plan, name: str | None, period: Period) -> Document:
         for partner_name in action.partners:
             index.setdefault(partner_name, []).append(action.id)
     aliases = {p.name: p.aliases for p in plan.partners}
+    theme_rank = {t.key: i for i, t in enumerate(plan.themes)}
+    id_key = {
+        a.id: (theme_rank.get(a.theme, len(theme_rank)), natural_key(a.id)) for a in plan.actions
+    }
     entries = sorted(index.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
     rows = [
         {
             "partner": name_,
             "aliases": aliases.get(name_, []),
             "count": len(ids),
-            "ids": sorted(ids, key=natural_key),
+            "ids": sorted(ids, key=id_key.__getitem__),  # themes in document order
         }
         for name_, ids in entries
     ]

@@ -127,7 +127,7 @@ def bars(block: Bars, color: bool) -> Table:
     total = sum(n for _, n in block.items) or 1
     peak = max((n for _, n in block.items), default=0) or 1
     for label, n in block.items:
-        length = round(BAR_WIDTH * n / peak)
+        length = max(round(BAR_WIDTH * n / peak), 1 if n else 0)  # every non-zero row shows
         bar = Text(
             "█" * length if color else "#" * length,
             style=RAG_STYLE.get(label, STAGE_STYLE.get(label, "")) if color else "",
