@@ -111,7 +111,7 @@ def resolve_period(plan: Plan, text: str | None) -> Period:
     """`latest`, `2023-12`, `december-2023`, `dec-2023`, `"December 2023"` -> a Period."""
     if text is None or text.strip().casefold() == "latest":
         return plan.latest_period
-    wanted = _period_id(text)
+    wanted = parse_period_id(text)
     for period in plan.periods:
         if period.id == wanted or period.name.casefold() == text.strip().casefold():
             return period
@@ -121,35 +121,31 @@ def resolve_period(plan: Plan, text: str | None) -> Period:
     raise NotFound(f"unknown period {text!r}{hint} Known periods: {names}, or latest.")
 
 
-def _period_id(text: str) -> str | None:
+def parse_period_id(text: str) -> str | None:
+    """ "2023-12", "december-2023", "Dec 2023", "2023 dec" -> "2023-12"; None otherwise."""
     t = text.strip().casefold()
     if re.fullmatch(r"\d{4}-\d{2}", t):
         return t
-    m = re.fullmatch(r"([a-z]+)[\s\-_/]+(\d{4})", t) or None
-    if m:
-        month = next(
-            (
-                i
-                for i, name in enumerate(_MONTHS, 1)
-                if len(m.group(1)) >= 3 and name.startswith(m.group(1))
-            ),
-            None,
-        )
-        if month:
-            return f"{m.group(2)}-{month:02d}"
-    m = re.fullmatch(r"(\d{4})[\s\-_/]+([a-z]+)", t)
-    if m:
-        month = next(
-            (
-                i
-                for i, name in enumerate(_MONTHS, 1)
-                if len(m.group(2)) >= 3 and name.startswith(m.group(2))
-            ),
-            None,
-        )
-        if month:
-            return f"{m.group(1)}-{month:02d}"
-    return None
+    m = re.fullmatch(r"([a-z]+)[\s\-_/]+(\d{4})", t)
+    year, word = (m.group(2), m.group(1)) if m else (None, None)
+    if m is None:
+        m = re.fullmatch(r"(\d{4})[\s\-_/]+([a-z]+)", t)
+        year, word = (m.group(1), m.group(2)) if m else (None, None)
+    if year is None or word is None or len(word) < 3:
+        return None
+    month = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(word)), None)
+    return f"{year}-{month:02d}" if month else None
+
+
+def find_action(plan: Plan, action_id: str) -> Action:
+    """The action with this ID (any case); NotFound suggesting the closest IDs."""
+    action = plan.action(action_id)
+    if action is not None:
+        return action
+    ids = sorted((a.id for a in plan.actions), key=natural_key)
+    close = difflib.get_close_matches(action_id.strip().upper(), ids, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "."
+    raise NotFound(f"no action with ID {action_id!r}{hint} Run `nzcli list` to see all IDs.")
 
 
 # ---------------------------------------------------------------------------------------------

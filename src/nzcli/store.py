@@ -11,12 +11,14 @@ Writing: `atomic_write` (temporary file in the same folder, fsync, rename, mode 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import DataError, LockTimeout, WriteError
+from .errors import DataError, LockTimeout, UsageError, WriteError
 from .model import Plan, cross_references
 
 #: Environment variable naming the data file.
@@ -128,8 +130,13 @@ def resolve_data_path(explicit: str | os.PathLike[str] | None, env: Mapping[str,
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file (a BOM is accepted), turning every failure into a DataError."""
+    return decode_text(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, turning every failure into a DataError."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(path, f"no such file; pass --data FILE or set {DATA_ENV}") from None
     except IsADirectoryError:
@@ -140,6 +147,10 @@ def read_text(path: Path) -> str:
         if path.is_dir():
             raise DataError(path, "is a directory, not a data file") from None
         raise DataError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 text (a BOM is accepted); a DataError with the line and column if it is not."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,8 +166,19 @@ def read_text(path: Path) -> str:
 
 def _safe_yaml() -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class Resolver(VersionedResolver):
+        """The YAML version VersionedResolver settles on with the C parser (1.2: a `%YAML`
+        directive is ignored there), without the three AttributeErrors it raises and catches
+        for every scalar: a third of the parse time of a large plan (docs/performance.md)."""
+
+        @property
+        def processing_version(self) -> Any:
+            return self._loader_version or (1, 2)
 
     yaml = YAML(typ="safe")
+    yaml.Resolver = Resolver
     yaml.allow_duplicate_keys = True  # found and reported, with every line, by _guard_nodes
     return yaml
 
@@ -377,18 +399,51 @@ def _is_union_branch(part: str | int) -> bool:
 def load_plan(
     path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
 ) -> Plan:
-    """Load and validate a plan: `--data`/$NZCLI_DATA/the shipped plan. Raises DataError."""
-    resolved = resolve_data_path(path, os.environ if env is None else env)
-    doc = read_document(resolved)
-    plan, problems = validate_document(doc)
-    if plan is None:
-        first = problems[0]
-        more = len(problems) - 1
-        tail = f" (and {more} more; run `nzcli check` for all)" if more else ""
-        raise DataError(
-            doc.path, f"{_prefix(first)}{first.message}{tail}", first.line, first.column
-        )
+    """Load and validate a plan: `--data`/$NZCLI_DATA/the shipped plan. Raises DataError.
+
+    A plan validated before is taken from the cache (`nzcli.cache`), keyed on the file's
+    bytes, so it is never stale; NZCLI_NO_CACHE=1 turns the cache off.
+    """
+    from . import cache
+
+    environ = os.environ if env is None else env
+    resolved = resolve_data_path(path, environ)
+    raw = read_bytes(resolved)
+    entry = cache.entry_for(resolved, raw, environ)
+    with _gc_paused():
+        cached = entry.load() if entry is not None else None
+        if cached is not None:
+            cached._source = str(resolved)
+            return cached
+        doc = parse_yaml(decode_text(raw, resolved), str(resolved))
+        del raw
+        plan, problems = validate_document(doc)
+        if plan is None:
+            first = problems[0]
+            more = len(problems) - 1
+            tail = f" (and {more} more; run `nzcli check` for all)" if more else ""
+            raise DataError(
+                doc.path, f"{_prefix(first)}{first.message}{tail}", first.line, first.column
+            )
+        del doc
+        if entry is not None:
+            entry.save(plan)
     return plan
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a plan is built: the millions of objects a large
+    plan makes would otherwise be scanned again and again (a third of the parse time)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _prefix(problem: Problem) -> str:
@@ -413,6 +468,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise WriteError(f"{target}: cannot write: {exc.strerror or exc}") from None
     if target.is_dir():
         raise WriteError(f"{target}: is a directory; give a file name")
+    if target.exists() and not mode & 0o222:
+        # Renaming over it would succeed; a file marked read-only is meant to stay as it is.
+        raise WriteError(
+            f"{target}: the file is read-only; make it writable to change it (it is unchanged)"
+        )
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".nzcli-tmp", dir=folder)
@@ -525,3 +585,352 @@ def dump_yaml(data: Any) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Round-trip editing (used by `nzcli update`, `import` and `period add`; see nzcli.edit)
+
+#: Environment variable: seconds a write waits for another writer's lock.
+LOCK_TIMEOUT_ENV = "NZCLI_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+#: Characters the YAML reader counts as line breaks besides "\n" (they would shift line numbers).
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+#: What `edit_text` is given: a top-level key ("periods",) or an item of one ("actions", 3).
+EditSlot = tuple[str] | tuple[str, int]
+
+
+def lock_timeout(env: Mapping[str, str]) -> float:
+    """Seconds to wait for the data file's lock: $NZCLI_LOCK_TIMEOUT, else 10."""
+    import math
+
+    raw = env.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise UsageError(
+            f"{LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds; use a number such as 30"
+        )
+    return value
+
+
+@functools.cache
+def _rt_representer() -> Any:
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        """Writes None as `null` (ruamel's round-trip default is an empty value)."""
+
+    def null(representer: Any, _data: None) -> Any:
+        return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+    Representer.add_representer(type(None), null)
+    return Representer
+
+
+#: Indentation as ruamel.yaml counts it: (mapping, sequence, dash offset).
+Layout = tuple[int, int, int]
+#: The data file's layout: keys indented 2, a sequence's dashes 2 under their key.
+CANONICAL_LAYOUT: Layout = (2, 4, 2)
+
+
+def rt_yaml(layout: Layout = CANONICAL_LAYOUT) -> Any:
+    """ruamel.yaml round-trip settings matching the data file (a no-op load and dump of
+    data/actions.yaml is byte-identical): quotes kept, long strings on one line, the file's
+    indentation, None written as `null`."""
+    from ruamel.yaml import YAML
+
+    mapping, sequence, offset = layout
+    yaml = YAML(typ="rt")
+    yaml.Representer = _rt_representer()
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000
+    yaml.allow_unicode = True
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def rt_load(text: str, layout: Layout = CANONICAL_LAYOUT) -> Any:
+    """Round-trip load (CommentedMap/CommentedSeq keep comments, order and quoting).
+
+    Only for text `parse_yaml` has already accepted (no tags, aliases or duplicate keys)."""
+    return rt_yaml(layout).load(text)
+
+
+def rt_dump(data: Any, layout: Layout = CANONICAL_LAYOUT) -> str:
+    out = io.StringIO()
+    rt_yaml(layout).dump(data, out)
+    return out.getvalue()
+
+
+def guess_layout(doc: Document) -> Layout:
+    """The indentation a hand-edited file uses, from its first nested mapping and sequence
+    (the canonical layout for anything not found or not usable)."""
+    lines = doc.text.split("\n")
+    mapping = sequence = offset = None
+    queue = [doc.root] if doc.root is not None else []
+    while queue and (mapping is None or sequence is None):
+        node = queue.pop(0)
+        if getattr(node, "flow_style", False) or not isinstance(node.value, list):
+            continue
+        if type(node).__name__ != "MappingNode":
+            queue.extend(node.value)
+            continue
+        for key, value in node.value:
+            column = key.start_mark.column
+            kind = type(value).__name__
+            if getattr(value, "flow_style", False) or not isinstance(value.value, list):
+                continue
+            if not value.value:
+                continue
+            if kind == "MappingNode" and mapping is None:
+                mapping = value.value[0][0].start_mark.column - column
+            elif kind == "SequenceNode" and sequence is None:
+                item = value.value[0]
+                before = lines[item.start_mark.line][: item.start_mark.column].rstrip()
+                if before.endswith("-") and not before[:-1].strip():
+                    sequence = item.start_mark.column - column
+                    offset = len(before) - 1 - column
+            queue.append(value)
+    m, s, o = CANONICAL_LAYOUT
+    mapping = mapping if mapping is not None and mapping >= 1 else m
+    if sequence is None or offset is None or offset < 0 or sequence < offset + 2:
+        sequence, offset = s, o
+    return mapping, sequence, offset
+
+
+def edit_text(doc: Document, edits: Mapping[EditSlot, Callable[[Any], None]]) -> str:
+    """Apply round-trip edits to a parsed document and return the new text.
+
+    Each edit gets the round-trip node at its slot (the `periods` sequence, an action's
+    mapping, ...) and changes it in place. Only the lines holding an edited slot are loaded,
+    changed and dumped again; every other line is copied as it was, so comments, blank lines
+    and layout elsewhere cannot change. When a slot's lines do not survive a no-op round trip
+    unchanged (unusual layout), the whole file is round-tripped instead.
+    """
+    text = doc.text
+    if not edits:
+        return text
+    layout = guess_layout(doc)
+    spliced = None if any(b in text for b in _OTHER_BREAKS) else _splice(doc, edits, layout)
+    if spliced is not None:
+        return spliced
+    root = rt_load(text, layout)
+    for slot, change in edits.items():
+        change(_rt_slot(root, slot))
+    return rt_dump(root, layout)
+
+
+def _rt_slot(root: Any, slot: EditSlot) -> Any:
+    node = root[slot[0]]
+    return node[slot[1]] if len(slot) == 2 else node
+
+
+def _splice(
+    doc: Document, edits: Mapping[EditSlot, Callable[[Any], None]], layout: Layout
+) -> str | None:
+    lines = doc.text.splitlines(keepends=True)
+    if not lines or not lines[-1].endswith("\n"):
+        return None
+    spans: list[tuple[int, int, str]] = []
+    for slot, change in edits.items():
+        span = _slot_lines(doc.root, slot, lines)
+        if span is None:
+            return None
+        start, stop, frame = span
+        fragment = frame + "".join(lines[start:stop])
+        data = rt_load(fragment, layout)
+        if not _same_but_nulls(fragment, rt_dump(data, layout)):
+            return None
+        change(_rt_slot(data, (slot[0], 0) if len(slot) == 2 else slot))
+        dumped = rt_dump(data, layout)
+        if not dumped.startswith(frame):
+            return None
+        spans.append((start, stop, dumped[len(frame) :]))
+    spans.sort(reverse=True)
+    for earlier, later in zip(spans[1:], spans[:-1], strict=True):
+        if earlier[1] > later[0]:
+            return None  # overlapping slots
+    for start, stop, new in spans:
+        lines[start:stop] = [new]
+    return "".join(lines)
+
+
+def _same_but_nulls(original: str, dumped: str) -> bool:
+    """True when a no-op round trip gave the same text, but for nulls now spelled `null`
+    (`rag:` or `rag: ~` in a hand-edited file): those lines are in the edited slot anyway."""
+    if original == dumped:
+        return True
+    old, new = original.split("\n"), dumped.split("\n")
+    if len(old) != len(new):
+        return False
+    for before, after in zip(old, new, strict=True):
+        if before == after:
+            continue
+        spelt = re.fullmatch(r"(.*?:)[ \t]*(~|null|Null|NULL)?", before)
+        if spelt is None or after != spelt.group(1) + " null":
+            return False
+    return True
+
+
+def _slot_lines(root: Any, slot: EditSlot, lines: list[str]) -> tuple[int, int, str] | None:
+    """(first line, line after the last, frame) of a slot's text, 0-based; None if unsure.
+
+    A top-level key runs from its key to the last line holding its content (comments and
+    blank lines after it stay outside); an item of a top-level sequence likewise from its
+    dash, framed by `key:` so it loads as a one-item sequence."""
+    pair = next((kv for kv in root.value if str(kv[0].value) == slot[0]), None)
+    if pair is None:
+        return None
+    key_node, value = pair
+    if key_node.start_mark.column != 0:
+        return None
+    if len(slot) == 1:
+        return key_node.start_mark.line, _last_line(value) + 1, ""
+    items = value.value if type(value).__name__ == "SequenceNode" else None
+    index = slot[1]
+    if getattr(value, "flow_style", False) or not items or not 0 <= index < len(items):
+        return None
+    item = items[index]
+    start = item.start_mark.line
+    if lines[start][: item.start_mark.column].strip() != "-":
+        return None
+    return start, _last_line(item) + 1, f"{slot[0]}:\n"
+
+
+def _last_line(node: Any) -> int:
+    """0-based index of the last line holding any of a node's content."""
+    value = node.value
+    if isinstance(value, list) and not getattr(node, "flow_style", False) and value:
+        parts = [p for entry in value for p in (entry if isinstance(entry, tuple) else (entry,))]
+        return max(_last_line(part) for part in parts)
+    end = node.end_mark
+    if end.column == 0 and end.line > node.start_mark.line:
+        return int(end.line) - 1
+    return int(end.line)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The outcome of `edit_file`: the file's text before and after (equal when no change)."""
+
+    path: Path
+    before: str
+    after: str
+    written: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    def diff(self) -> str:
+        """A unified diff of the change (empty when there is none)."""
+        import difflib
+
+        name = str(self.path)
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                fromfile=name,
+                tofile=name,
+            )
+        )
+
+
+def edit_file(
+    path: Path,
+    plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
+    *,
+    dry_run: bool = False,
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Edit:
+    """Read, change, validate and write the data file as one locked transaction.
+
+    `plan_edits(doc, plan)` gets the current file (already valid) and returns the edits for
+    `edit_text`; it raises to refuse. The new text must parse and validate as `nzcli check`
+    wants, and must differ from the old only in the edited slots, or nothing is written.
+    The write is atomic; a dry run reads without taking the lock and writes nothing. Line
+    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them.
+    """
+    if dry_run:
+        return _edit(path, plan_edits, dry_run=True)
+    with locked(path, timeout):
+        remove_stale_temporaries(path)
+        return _edit(path, plan_edits, dry_run=False)
+
+
+def _edit(
+    path: Path,
+    plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
+    *,
+    dry_run: bool,
+) -> Edit:
+    original = read_text(path)
+    try:
+        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
+    except OSError:
+        bom = False
+    crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
+    text = original.replace("\r\n", "\n") if crlf else original
+    doc = parse_yaml(text, str(path))
+    plan, problems = validate_document(doc)
+    if plan is None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DataError(
+            doc.path,
+            f"{_prefix(first)}{first.message}{more}; the file must be valid before nzcli "
+            "edits it: fix it by hand and run `nzcli check`",
+            first.line,
+            first.column,
+        )
+    edits = plan_edits(doc, plan)
+    after = edit_text(doc, edits)
+    if after == text:
+        return Edit(path, text, text, written=False)
+    new_doc = _refuse_invalid(after, doc.path)
+    if _blank(doc.data, edits) != _blank(new_doc.data, edits):
+        raise WriteError(
+            f"{path}: internal error: the edit would change more than it should; "
+            "nothing was written"
+        )
+    if not dry_run:
+        out = after.replace("\n", "\r\n") if crlf else after
+        atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
+    return Edit(path, text, after, written=not dry_run)
+
+
+def _refuse_invalid(text: str, path: str) -> Document:
+    """Parse and validate edited text; a change that would break the file is refused."""
+    tail = f"; {path} is unchanged"
+    try:
+        new_doc = parse_yaml(text, path)
+    except DataError as exc:
+        raise UsageError(f"refused: the change would break the file: {exc.detail}{tail}") from None
+    new_plan, problems = validate_document(new_doc)
+    if new_plan is None:
+        reasons = "; ".join(f"{_prefix(p)}{p.message}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise UsageError(f"refused: the change would make the file invalid: {reasons}{more}{tail}")
+    return new_doc
+
+
+def _blank(data: Any, slots: Iterable[EditSlot]) -> Any:
+    """A shallow copy of plain data with each edited slot set to None (for comparison)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for slot in slots:
+        if len(slot) == 1:
+            out[slot[0]] = None
+        elif isinstance(out.get(slot[0]), list) and 0 <= slot[1] < len(out[slot[0]]):
+            items = list(out[slot[0]])
+            items[slot[1]] = None
+            out[slot[0]] = items
+    return out

@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import NotFound
 from .model import Action, Period, Plan
 from .query import (
     COLUMNS,
@@ -91,18 +90,6 @@ def list_view(
 
 # ---------------------------------------------------------------------------------------------
 # show
-
-
-def find_action(plan: Plan, action_id: str) -> Action:
-    action = plan.action(action_id)
-    if action is not None:
-        return action
-    import difflib
-
-    ids = sorted((a.id for a in plan.actions), key=natural_key)
-    close = difflib.get_close_matches(action_id.strip().upper(), ids, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "."
-    raise NotFound(f"no action with ID {action_id!r}{hint} Run `nzcli list` to see all IDs.")
 
 
 def show_view(plan: Plan, action: Action) -> Document:
