@@ -18,12 +18,15 @@ SHIPPED = ROOT / "data" / "actions.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Deterministic output: no colour, fixed width, the shipped plan unless told otherwise."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Deterministic output: no colour, fixed width, the shipped plan unless told otherwise.
+
+    The plan cache goes to a fresh folder of its own, outside the test's `tmp_path`.
+    """
     monkeypatch.delenv("NZCLI_DATA", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setenv("NZCLI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NZCLI_CACHE_DIR", str(tmp_path_factory.mktemp("nzcli-cache")))
     from nzcli import cli
 
     monkeypatch.setattr(cli.STATE, "data", None)

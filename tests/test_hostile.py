@@ -16,14 +16,13 @@ from nzcli.render import escape_controls
 from nzcli.render.csv import FORMULA_START, unneutralise
 
 HOSTILE = str(FIXTURES / "hostile.yaml")
-PLAN = load_plan(HOSTILE)
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def texts() -> dict[str, tuple[str, str]]:
     """id -> (action text, 2023-12 update text)."""
     out = {}
-    for action in PLAN.actions:
+    for action in load_plan(HOSTILE).actions:
         update = action.updates.get("2023-12")
         out[action.id] = (action.action, (update.text or "") if update else "")
     return out
