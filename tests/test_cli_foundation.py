@@ -118,3 +118,53 @@ def test_export_bad_format(run: Run) -> None:
     result = run("export", "--format", "xml")
     assert result.exit_code == 2
     assert "'xml' is not a format; use json or yaml" in result.stderr
+
+
+def test_schema_describes_the_data_file(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "schema.json"
+    result = run("schema", "--output", str(out))
+    assert (result.exit_code, result.stdout) == (0, "")
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["required"] == ["plan", "periods", "themes"]
+    assert list(schema["properties"]) == [
+        "plan",
+        "keys",
+        "periods",
+        "themes",
+        "partners",
+        "actions",
+    ]
+    action = schema["$defs"]["Action"]
+    assert action["additionalProperties"] is False
+    assert set(action["properties"]) == {
+        "id",
+        "theme",
+        "section",
+        "objectives",
+        "action",
+        "role",
+        "partners",
+        "timescale",
+        "cost",
+        "carbon_saving",
+        "deliverability_score",
+        "updates",
+        "added_in",
+    }
+    assert schema["$defs"]["Role"]["enum"] == ["lead", "ask", "influence"]
+
+
+@pytest.mark.parametrize(
+    "kind,typed,expected",
+    [
+        ("theme", "tra", ["transport"]),
+        ("partner", "midlands c", ["Midlands Connect"]),
+        ("period", "", ["latest", "2023-12"]),
+        ("id", "t1", ["T1", "T10", "T11", "T12", "T13", "T14", "T15", "T16", "T17", "T18", "T19"]),
+    ],
+)
+def test_completion_offers_values_from_the_data(kind: str, typed: str, expected: list[str]) -> None:
+    from nzcli.cli import _complete
+
+    assert _complete(kind)(typed) == expected
