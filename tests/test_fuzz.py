@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -98,3 +99,98 @@ def test_mutated_plan_never_crashes(content: bytes) -> None:
             assert "\n" not in str(exc)
         else:
             assert not result.errors
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    from nzcli.store import _guard_nodes, _safe_yaml, build_data
+
+    yaml = _safe_yaml()
+    constructor, parser = yaml.get_constructor_parser(io.StringIO(text))
+    root = parser.get_single_node()
+    _guard_nodes(root, "x")
+    mine = build_data(root, constructor, "x")
+    constructor2, parser2 = yaml.get_constructor_parser(io.StringIO(text))
+    return mine, constructor2.construct_document(parser2.get_single_node())
+
+
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        [
+            "yes",
+            "No",
+            "~",
+            "0o17",
+            "0x1F",
+            "1_000",
+            ".inf",
+            "-.Inf",
+            "2023-12",
+            "TRUE",
+            "null",
+            "Null",
+            "1e3",
+        ]
+    )
+)
+DATA = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(settings.get_profile(PROFILE))
+@given(DATA)
+def test_fast_builder_equals_ruamel_constructor(value: object) -> None:
+    from nzcli.store import dump_yaml
+
+    text = dump_yaml({"root": value})
+    mine, theirs = _both_ways(text)
+    assert mine == theirs
+    assert repr(mine) == repr(theirs)  # same types too (1 vs 1.0 vs True)
+
+
+def test_fast_builder_on_the_shipped_plan() -> None:
+    mine, theirs = _both_ways(ORIGINAL.decode("utf-8"))
+    assert mine == theirs and repr(mine) == repr(theirs)
+
+
+def test_plain_scalars_type_like_ruamel() -> None:
+    text = "\n".join(
+        f"k{i}: {v}"
+        for i, v in enumerate(
+            [
+                "yes",
+                "No",
+                "~",
+                "",
+                "0o17",
+                "0x1F",
+                "1_000",
+                ".inf",
+                "-.Inf",
+                ".NaN",
+                "2023-12",
+                "TRUE",
+                "false",
+                "null",
+                "Null",
+                "1e3",
+                "012",
+                "+5",
+                "-0",
+                "'quoted'",
+                "1.5",
+            ]
+        )
+    )
+    mine, theirs = _both_ways(text)
+    assert repr(mine) == repr(theirs)

@@ -177,6 +177,15 @@ def _safe_yaml() -> Any:
         def processing_version(self) -> Any:
             return self._loader_version or (1, 2)
 
+        @property
+        def versioned_resolver(self) -> Any:
+            # built once per parse, not once per scalar (the version cannot change mid-file)
+            cached: Any = self.__dict__.get("_nzcli_resolvers")
+            if cached is None:
+                cached = super().versioned_resolver
+                self.__dict__["_nzcli_resolvers"] = cached
+            return cached
+
     yaml = YAML(typ="safe")
     yaml.Resolver = Resolver
     yaml.allow_duplicate_keys = True  # found and reported, with every line, by _guard_nodes
@@ -197,7 +206,7 @@ def parse_yaml(text: str, path: str) -> Document:
             if root is None:
                 raise DataError(path, "the file holds no YAML document")
             duplicates = _guard_nodes(root, path)
-            data = constructor.construct_document(root)
+            data = build_data(root, constructor, path)
         finally:
             with contextlib.suppress(Exception):
                 parser.dispose()
@@ -244,8 +253,9 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
             )
         if count > MAX_NODES:
             raise DataError(path, f"the file is too large (more than {MAX_NODES:,} YAML nodes)")
-        tag = getattr(node, "tag", "") or ""
-        if not tag.startswith("tag:yaml.org,2002:") or tag.rsplit(":", 1)[-1] not in _SAFE_TAGS:
+        ctag = node.ctag  # `node.tag` builds a string each time: a third of this walk
+        if ctag is None or ctag.handle is not None or ctag.suffix not in _SAFE_TAG_URIS:
+            tag = node.tag or ""
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise DataError(
                 path,
@@ -282,6 +292,49 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
 
 
 _SAFE_TAGS = frozenset({"str", "int", "float", "bool", "null", "map", "seq"})
+_SAFE_TAG_URIS = frozenset(f"tag:yaml.org,2002:{name}" for name in _SAFE_TAGS)
+_MAP, _SEQ, _STR, _NULL, _BOOL, _INT, _FLOAT = (
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "null", "bool", "int", "float")
+)
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
+
+
+def build_data(root: Any, constructor: Any, path: str) -> Any:
+    """Plain Python data from a node tree that `_guard_nodes` has passed (plain tags only, no
+    aliases, bounded depth). Does what ruamel's safe constructor does for these tags, in a
+    fraction of the time (it was half of parsing a large plan); numbers, the rare case, are
+    left to the constructor itself. A later duplicate key wins, as with
+    `allow_duplicate_keys` (duplicates are reported separately)."""
+
+    def build(node: Any) -> Any:
+        suffix = node.ctag.suffix
+        if suffix == _STR:
+            return node.value
+        if suffix == _MAP:
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = build(key_node)
+                try:
+                    out[key] = build(value_node)
+                except TypeError:  # an unhashable key: "? [a, b]"
+                    mark = key_node.start_mark
+                    raise DataError(path, "a mapping key must be a plain value, not a list or "
+                                    "mapping", mark.line + 1, mark.column + 1) from None
+            return out
+        if suffix == _SEQ:
+            return [build(item) for item in node.value]
+        if suffix == _NULL:
+            return None
+        if suffix == _BOOL:
+            return node.value.lower() == "true"
+        if suffix == _INT and _DECIMAL.match(node.value):
+            return int(node.value)
+        if suffix == _FLOAT and _PLAIN_FLOAT.match(node.value):
+            return float(node.value)
+        return constructor.construct_object(node, deep=True)  # 0x1F, 1_000, .inf, 1e3 …
+
+    return build(root)
 
 
 def _marked_error(exc: Any, path: str) -> DataError:
