@@ -168,3 +168,18 @@ def test_completion_offers_values_from_the_data(kind: str, typed: str, expected:
     from nzcli.cli import _complete
 
     assert _complete(kind)(typed) == expected
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_color_before_or_after_the_command(run: Run, where: str) -> None:
+    args = ["list", "--id", "T1", "--columns", "id,rag"]
+    always = ["--color", "always", *args] if where == "before" else [*args, "--color", "always"]
+    assert "\x1b[" in run(*always).stdout
+    never = ["--color", "never", *args] if where == "before" else [*args, "--color", "never"]
+    assert "\x1b" not in run(*never, env={"NO_COLOR": ""}).stdout
+
+
+def test_bad_color_value(run: Run) -> None:
+    result = run("list", "--color", "purple")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "nzcli: error: --color: use auto, always or never\n"

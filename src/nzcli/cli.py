@@ -86,9 +86,7 @@ def _global(
 ) -> None:
     STATE.data = data
     STATE.debug = debug
-    if color not in ("auto", "always", "never"):
-        raise typer.BadParameter("use auto, always or never", param_hint="--color")
-    STATE.color = color
+    set_color(color)
 
 
 def fail(message: str, code: ExitCode = ExitCode.ERROR) -> None:
@@ -97,12 +95,65 @@ def fail(message: str, code: ExitCode = ExitCode.ERROR) -> None:
     raise typer.Exit(int(code))
 
 
-def guarded(func: F) -> F:
-    """Turn core errors into one line on stderr and an exit code (a traceback with --debug)."""
+def with_options(
+    func: Callable[..., Any],
+    drop: str | None,
+    extra: list[tuple[str, Any, Any]],
+    wrapper: Callable[..., Any],
+) -> Any:
+    """Give `wrapper` the signature typer reads: `func`'s parameters (less `drop`) plus
+    `extra` (name, type, typer.Option), each defaulting to None."""
+    import inspect
+    import typing
 
-    @functools.wraps(func)
+    hints = typing.get_type_hints(func, include_extras=True)
+    signature = inspect.signature(func)
+    kept = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != drop
+    ]
+    added = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[annotation, option],
+        )
+        for name, annotation, option in extra
+    ]
+    functools.update_wrapper(wrapper, func)
+    annotations = {p.name: p.annotation for p in kept + added}
+    if "return" in hints:
+        annotations["return"] = hints["return"]
+    wrapper.__annotations__ = annotations
+    wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
+    return wrapper
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def set_color(value: str | None) -> None:
+    if value is None:
+        return
+    if value not in COLOR_CHOICES:
+        raise typer.BadParameter("use auto, always or never", param_hint="--color")
+    STATE.color = value
+
+
+def guarded(func: F) -> F:
+    """Turn core errors into one line on stderr and an exit code (a traceback with --debug).
+
+    A command with a --format option also takes --color after its name."""
+    import inspect
+
+    takes_color = "fmt" in inspect.signature(func).parameters
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if takes_color:
+                set_color(kwargs.pop("color", None))
             return func(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
@@ -128,7 +179,16 @@ def guarded(func: F) -> F:
             fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
         return None
 
-    return wrapper  # type: ignore[return-value]
+    if not takes_color:
+        functools.update_wrapper(wrapper, func)
+        return wrapper  # type: ignore[return-value]
+    color = typer.Option(
+        "--color",
+        metavar="WHEN",
+        show_default=False,
+        help="Colour in terminal tables: auto, always or never.",
+    )
+    return with_options(func, None, [("color", str | None, color)], wrapper)  # type: ignore[no-any-return]
 
 
 def data_path(local: Path | None) -> Path | None:
@@ -396,27 +456,7 @@ FILTER_PARAMS: list[tuple[str, Any, Any]] = [
 
 def with_filters(func: F) -> F:
     """Add the shared filter options to a command; it receives them as `filters=`."""
-    import inspect
-    import typing
 
-    hints = typing.get_type_hints(func, include_extras=True)
-    signature = inspect.signature(func)
-    kept = [
-        p.replace(annotation=hints.get(p.name, p.annotation))
-        for p in signature.parameters.values()
-        if p.name != "filters"
-    ]
-    extra = [
-        inspect.Parameter(
-            name,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[annotation, option],
-        )
-        for name, annotation, option in FILTER_PARAMS
-    ]
-
-    @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name, None) for name, _, _ in FILTER_PARAMS}
         for name, value in list(values.items()):
@@ -426,12 +466,7 @@ def with_filters(func: F) -> F:
 
         return func(*args, filters=Filters(**values), **kwargs)
 
-    annotations = {p.name: p.annotation for p in kept + extra}
-    if "return" in hints:
-        annotations["return"] = hints["return"]
-    wrapper.__annotations__ = annotations
-    wrapper.__signature__ = signature.replace(parameters=kept + extra)  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return with_options(func, "filters", FILTER_PARAMS, wrapper)  # type: ignore[no-any-return]
 
 
 FormatOption = Annotated[
