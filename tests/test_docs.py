@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,6 +121,3 @@ def test_readme_commands_match_ci() -> None:
     test_command = "pip install '.[test]' && python -m pytest"
     assert f"```sh\n{test_command}\n```" in readme
     assert f"\n{test_command}\n" in ci
-
-
-__all__ = ["Path"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Annotated, Any
 
 import typer
@@ -93,7 +93,7 @@ def report(
     form = choose_format(fmt, output, ("table", "md", "csv", "json", "html"))
     plan = load(data)
     selection = resolve(plan, filters)
-    shown_path = str(data_path(data) or resolve_data_path(None, __import__("os").environ))
+    shown_path = str(resolve_data_path(data_path(data), os.environ))
     when = None
     if stamp:
         from datetime import datetime, timezone
@@ -134,4 +134,4 @@ def schema(output: OutputOption = None) -> None:
     write_output(json.dumps(document, indent=2, ensure_ascii=False) + "\n", output)
 
 
-__all__ = ["Path", "report", "schema"]
+__all__ = ["report", "schema"]

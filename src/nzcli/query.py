@@ -53,6 +53,8 @@ DEFAULT_TABLE_COLUMNS: tuple[str, ...] = ("id", "action", "role", "timescale", "
 
 NO_UPDATE = "no update"
 MIXED = "mixed"
+#: What `--rag` accepts for "no rating".
+UNRATED_WORDS = ("unrated", NOT_RATED, "none", "not-rated")
 NO_SECTION = "none"
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def resolve(plan: Plan, filters: Filters) -> Selection:
     if filters.rag:
         rags: set[Rag | None] = set()
         for value in filters.rag:
-            if value.strip().casefold() in ("unrated", NOT_RATED, "none", "not-rated"):
+            if value.strip().casefold() in UNRATED_WORDS:
                 rags.add(None)
             else:
                 rags.add(_enum(Rag, value, "RAG rating", "--rag", extra=["unrated"]))
@@ -375,11 +377,7 @@ def empty_reason(plan: Plan, selection: Selection) -> str:
     if selection.filters.rag and not any(
         (u := a.updates.get(period.id)) is not None and u.rag is not None for a in plan.actions
     ):
-        wanted = [
-            r
-            for r in selection.filters.rag
-            if r.strip().casefold() not in ("unrated", NOT_RATED, "none", "not-rated")
-        ]
+        wanted = [r for r in selection.filters.rag if r.strip().casefold() not in UNRATED_WORDS]
         if wanted:
             return (
                 f"No actions match: no action has a RAG rating for {period.name} "
@@ -545,6 +543,20 @@ def parse_columns(text: str | None) -> list[str] | None:
 GROUPABLE = ("theme", "section", "role", "stage", "rag", "timescale", "cost", "carbon_saving")
 
 
+def stage_key(update: Update | None) -> str:
+    """One action's stage for counting: a stage value, "mixed" when its schemes are at
+    different stages, or "no update"."""
+    stages = set(update.stages) if update is not None else set()
+    if not stages:
+        return NO_UPDATE
+    return MIXED if len(stages) > 1 else next(iter(stages)).value
+
+
+def rag_key(update: Update | None) -> str:
+    """One action's RAG for counting: a RAG value or "not rated"."""
+    return update.rag.value if update is not None and update.rag is not None else NOT_RATED
+
+
 def group_value(plan: Plan, action: Action, by: str, period: Period) -> str:
     """The group an action falls in for `summary --by`."""
     update = action.updates.get(period.id)
@@ -556,18 +568,12 @@ def group_value(plan: Plan, action: Action, by: str, period: Period) -> str:
     if by == "role":
         return action.role.label if action.role else "(none)"
     if by == "stage":
-        if update is None:
-            return NO_UPDATE.capitalize()
-        stages = set(update.stages)
-        if not stages:
+        if update is not None and not update.stages:
             return "(none)"
-        if len(stages) > 1:
-            return "Mixed (by scheme)"
-        return next(iter(stages)).label
+        key = stage_key(update)
+        return "Mixed (by scheme)" if key == MIXED else key.capitalize()
     if by == "rag":
-        if update is None or update.rag is None:
-            return NOT_RATED.capitalize()
-        return update.rag.label
+        return rag_key(update).capitalize()
     value = {
         "timescale": action.timescale,
         "cost": action.cost,

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from .model import NOT_RATED, Plan, Rag, Stage
-from .query import COLUMNS, Selection, natural_key, row
+from .query import COLUMNS, MIXED, NO_UPDATE, Selection, natural_key, rag_key, row, stage_key
 from .render import (
     LABEL,
     LIST,
@@ -30,8 +30,6 @@ from .render import (
 #: Version of the `report --format json` document. Bump on any incompatible change.
 REPORT_FORMAT_VERSION = 1
 NO_UPDATE_TEXT = "No update for this period"
-MIXED = "mixed"
-NO_UPDATE = "no update"
 
 STAGE_KEYS = [s.value for s in Stage] + [MIXED, NO_UPDATE]
 RAG_KEYS = [r.value for r in Rag] + [NOT_RATED]
@@ -59,19 +57,6 @@ CROSS_CUTTING_COLUMNS = [
     Column("rag", "RAG", RAG),
     Column("update", "Update"),
 ]
-
-
-def stage_key(update: Any) -> str:
-    if update is None:
-        return NO_UPDATE
-    stages = set(update.stages)
-    if not stages:
-        return NO_UPDATE
-    return MIXED if len(stages) > 1 else next(iter(stages)).value
-
-
-def rag_key(update: Any) -> str:
-    return update.rag.value if update is not None and update.rag is not None else NOT_RATED
 
 
 def build_report(

@@ -319,8 +319,12 @@ def build_data(root: Any, constructor: Any, path: str) -> Any:
                     out[key] = build(value_node)
                 except TypeError:  # an unhashable key: "? [a, b]"
                     mark = key_node.start_mark
-                    raise DataError(path, "a mapping key must be a plain value, not a list or "
-                                    "mapping", mark.line + 1, mark.column + 1) from None
+                    raise DataError(
+                        path,
+                        "a mapping key must be a plain value, not a list or mapping",
+                        mark.line + 1,
+                        mark.column + 1,
+                    ) from None
             return out
         if suffix == _SEQ:
             return [build(item) for item in node.value]
@@ -924,11 +928,9 @@ def _edit(
     *,
     dry_run: bool,
 ) -> Edit:
-    original = read_text(path)
-    try:
-        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
-    except OSError:
-        bom = False
+    raw = read_bytes(path)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    original = decode_text(raw, path)
     crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
     text = original.replace("\r\n", "\n") if crlf else original
     doc = parse_yaml(text, str(path))
