@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -89,3 +91,20 @@ def golden(name: str, actual: str | bytes, update: bool = False) -> None:
         path.write_bytes(data)
     assert path.exists(), f"golden file {path} missing; run with NZCLI_UPDATE_GOLDEN=1"
     assert data == path.read_bytes(), f"output differs from golden file {name}"
+
+
+def identical(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (a str is not a str enum here), with
+    record fields and dict keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if is_dataclass(a):
+        names = [f.name for f in fields(a)]
+        return all(identical(getattr(a, n), getattr(b, n)) for n in names)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(
+            identical(ka, kb) and identical(a[ka], b[kb]) for ka, kb in zip(a, b, strict=True)
+        )
+    if isinstance(a, list):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)

@@ -6,19 +6,16 @@ Where: $NZCLI_CACHE_DIR, else ``%LOCALAPPDATA%\\nzcli\\Cache`` on Windows, else
 folder, a full disk, a corrupt entry) is ignored: nzcli then simply parses the file.
 
 Never stale: an entry is used only when its key matches, and the key is a hash
-(SHA-256) of the data file's bytes together with the nzcli, Python and pydantic versions and a
+(SHA-256) of the data file's bytes together with the nzcli and Python versions and a
 fingerprint of the code that validates a plan. Editing the file, even twice in one second and
 keeping its size, changes the key. An entry is named after the data file's absolute path, so
 editing a file replaces its entry rather than adding one; at most `MAX_ENTRIES` are kept.
 
 An entry is one header line (JSON: key, payload length and digest) and the validated plan as
-JSON (``model_dump_json(exclude_unset=True)``). It is written atomically (temporary file and
-rename) and only after the plan passed every check, so loading it rebuilds the models directly,
-without validating again: `fast_builder` turns the JSON values back into models, enums and
-all, which is several times faster than ``Plan.model_validate_json`` on a large plan. Before
-an entry is written, the rebuilt plan is compared with the validated one, type for type; if
-they differ (a model feature the builder does not know), the entry says so and is loaded
-with ``model_validate_json`` instead.
+JSON (`nzcli.model.plan_data`). It is written atomically (temporary file and rename) and only
+after the plan passed every check, so loading it makes the records directly, with
+`nzcli.model.plan_from_data` (the step every validated plan goes through), without
+validating again and without importing pydantic or ruamel.yaml.
 """
 
 from __future__ import annotations
@@ -30,24 +27,19 @@ import os
 import sys
 import tempfile
 import time
-import types
-import typing
-from collections.abc import Callable, Mapping
-from enum import Enum
+from collections.abc import Mapping
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel
 
 from . import __version__
-from .model import Plan
+from .model import Plan, plan_data, plan_from_data
 
 #: Environment variable naming the cache folder.
 CACHE_DIR_ENV = "NZCLI_CACHE_DIR"
 #: Environment variable that turns the cache off when set to 1 (or true/yes).
 NO_CACHE_ENV = "NZCLI_NO_CACHE"
 #: Bump when the entry layout changes.
-FORMAT = 1
+FORMAT = 2
 #: Most entries kept in the cache folder (the oldest written are removed first).
 MAX_ENTRIES = 16
 #: Longest header line read from an entry.
@@ -73,27 +65,35 @@ def cache_dir(env: Mapping[str, str]) -> Path | None:
 
 
 def _code_fingerprint() -> str:
-    """Size and mtime of the modules that decide what a valid plan is (for development)."""
+    """Size and mtime of the code that decides what a valid plan is: nzcli's modules (for
+    development) and the installed pydantic and pydantic-core (found, not imported)."""
     here = Path(__file__).parent
-    parts = []
-    for name in ("model.py", "store.py", "cache.py"):
+    files = [here / name for name in ("model.py", "schema.py", "store.py", "cache.py")]
+    for package in ("pydantic", "pydantic_core"):
         try:
-            st = (here / name).stat()
-            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+            spec = find_spec(package)
+            origin = spec.origin if spec is not None else None
+        except (ImportError, ValueError):
+            origin = None
+        if origin:
+            files.append(Path(origin).with_name("version.py"))
+    parts = []
+    for path in files:
+        try:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
-            parts.append(f"{name}:?")
+            parts.append(f"{path.name}:?")
     return ",".join(parts)
 
 
 def plan_key(raw: bytes) -> str:
     """The key of a data file's validated plan: its bytes and everything that reads them."""
-    from pydantic.version import VERSION as PYDANTIC_VERSION
-
     # SHA-256: 1.3 GB/s here (CPUs have SHA instructions), BLAKE2b 0.7 GB/s; see performance.md.
     digest = hashlib.sha256(raw)
     context = (
         f"\0nzcli-cache {FORMAT}; nzcli {__version__}; python {sys.version}; "
-        f"{sys.implementation.cache_tag}; pydantic {PYDANTIC_VERSION}; {_code_fingerprint()}"
+        f"{sys.implementation.cache_tag}; {_code_fingerprint()}"
     )
     digest.update(context.encode("utf-8", "replace"))
     return digest.hexdigest()
@@ -118,24 +118,19 @@ class Entry:
                 payload = handle.read()
             if len(payload) != header["length"] or _digest(payload) != header["digest"]:
                 return None
-            return _rebuild(payload, fast=header.get("mode") == "fast")
+            return plan_from_data(json.loads(payload))
         except Exception:  # a missing, foreign or corrupt entry is a miss
             return None
 
     def save(self, plan: Plan) -> None:
         """Write the entry atomically; any failure leaves the cache as it was."""
         try:
-            payload = plan.model_dump_json(exclude_unset=True).encode("utf-8")
-            try:
-                rebuilt = _rebuild(payload, fast=True)
-                rebuilt._source = plan._source
-                faithful = same(rebuilt, plan)
-            except Exception:
-                faithful = False
+            payload = json.dumps(plan_data(plan), ensure_ascii=False, separators=(",", ":")).encode(
+                "utf-8"
+            )
             header = {
                 "format": FORMAT,
                 "key": self.key,
-                "mode": "fast" if faithful else "validate",
                 "length": len(payload),
                 "digest": _digest(payload),
                 "data": os.path.abspath(plan.source_path or ""),
@@ -158,15 +153,6 @@ def entry_for(data_path: Path, raw: bytes, env: Mapping[str, str]) -> Entry | No
         return Entry(folder, data_path, plan_key(raw))
     except Exception:
         return None
-
-
-def _rebuild(payload: bytes, *, fast: bool) -> Plan:
-    if not fast:
-        return Plan.model_validate_json(payload)
-    from pydantic_core import from_json
-
-    # Interning only the keys: 25% quicker than interning every short string, ~1% more memory.
-    return typing.cast(Plan, fast_builder(Plan)(from_json(payload, cache_strings="keys")))
 
 
 def _digest(payload: bytes) -> str:
@@ -203,271 +189,3 @@ def _prune(folder: Path, keep: Path) -> None:
     for _, old in entries[MAX_ENTRIES - 1 :]:
         with contextlib.suppress(OSError):
             old.unlink()
-
-
-# ---------------------------------------------------------------------------------------------
-# Rebuilding models from validated JSON values, without validating again
-
-Convert = Callable[[Any], Any]
-
-
-class Unsupported(TypeError):
-    """A field type the fast builder cannot rebuild; such entries use model_validate_json."""
-
-
-_BUILDERS: dict[type[BaseModel], Convert] = {}
-_object_setattr = object.__setattr__
-
-
-def fast_builder(cls: type[BaseModel]) -> Convert:
-    """A function turning `cls`'s ``model_dump(mode="json", exclude_unset=True)`` back into
-    an equal instance of `cls` (fields set, enums, nested models and defaults included)."""
-    built = _BUILDERS.get(cls)
-    if built is None:
-        try:
-            built = _BUILDERS[cls] = _model_builder(cls)
-        except BaseException:
-            _BUILDERS.pop(cls, None)
-            raise
-    return built
-
-
-def _model_builder(cls: type[BaseModel]) -> Convert:
-    if cls.model_config.get("extra") == "allow" or getattr(cls, "__pydantic_root_model__", False):
-        raise Unsupported(f"{cls.__name__}: extra='allow' and root models are not supported")
-    _BUILDERS[cls] = lambda data: build(data)  # the name, for recursive models
-    converts: list[tuple[str, Convert]] = []  # fields whose JSON value needs converting
-    template: dict[str, Any] = {}  # every field, in order, with its default where it is simple
-    required: set[str] = set()
-    factories: list[tuple[str, Callable[[dict[str, Any]], Any]]] = []
-    for name, info in cls.model_fields.items():
-        if info.alias not in (None, name) or info.validation_alias not in (None, name):
-            raise Unsupported(f"{cls.__name__}.{name}: aliases are not supported")
-        convert = _converter(_without_none(info.annotation))
-        if convert is not None:
-            converts.append((name, convert))
-        template[name] = None
-        if info.is_required():
-            required.add(name)
-        elif info.default_factory is None and isinstance(info.default, _IMMUTABLE):
-            template[name] = info.default
-        else:
-            factories.append((name, _default_maker(info)))
-    names = frozenset(template)
-    count = len(template)
-
-    post_init = bool(getattr(cls, "__pydantic_post_init__", None))
-    new = cls.__new__
-    set_fields_set, set_extra, set_private = (
-        vars(BaseModel)[slot].__set__
-        for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-    )
-
-    def build(data: Any) -> Any:
-        if type(data) is not dict:
-            raise TypeError(f"{cls.__name__}: expected an object")
-        if len(data) == count and data.keys() == names:
-            values = data  # every field, in field order (as written): converted in place
-        else:  # every field, in field order, defaults filled in
-            values = template.copy()
-            values.update(data)
-            if len(values) != count or not required.issubset(data):
-                unknown, missing = sorted(set(data) - names), sorted(required - set(data))
-                raise TypeError(f"{cls.__name__}: unknown keys {unknown}, missing {missing}")
-            for name, factory in factories:
-                if name not in data:
-                    values[name] = factory(values)
-        for name, convert in converts:
-            value = values[name]
-            if value is not None:
-                values[name] = convert(value)
-        model = new(cls)  # then what model_construct() sets, the quickest way
-        _object_setattr(model, "__dict__", values)
-        set_fields_set(model, set(data))
-        set_extra(model, None)
-        set_private(model, None)
-        if post_init:
-            model.model_post_init(None)
-        return model
-
-    return build
-
-
-_IMMUTABLE = (str, int, float, bool, type(None), Enum, tuple, frozenset)
-
-
-def _default_maker(info: Any) -> Callable[[dict[str, Any]], Any]:
-    def make(values: dict[str, Any]) -> Any:
-        return info.get_default(call_default_factory=True, validated_data=values)
-
-    return make
-
-
-def _without_none(tp: Any) -> Any:
-    """`X | None` -> X (the builder never converts None); anything else as it is."""
-    if typing.get_origin(tp) is typing.Annotated:
-        return _without_none(typing.get_args(tp)[0])
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        members = [m for m in typing.get_args(tp) if m is not type(None)]
-        if len(members) == 1:
-            return members[0]
-    return tp
-
-
-_IDENTITY = (str, int, float, bool, type(None), typing.Any)
-
-
-def _kind(tp: Any) -> str:
-    """The JSON kind a (non-None) union member is written as."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _kind(typing.get_args(tp)[0])
-    if origin is typing.Literal:
-        kinds = {_kind(type(v)) for v in typing.get_args(tp)}
-        if len(kinds) != 1:
-            raise Unsupported(f"mixed literal {tp!r}")
-        return kinds.pop()
-    if origin in (list, tuple, set, frozenset) or tp in (list, tuple):
-        return "array"
-    if origin is dict or tp is dict:
-        return "object"
-    if isinstance(tp, type):
-        if issubclass(tp, BaseModel):
-            return "object"
-        if issubclass(tp, bool):
-            return "bool"
-        if issubclass(tp, str):  # str and str-valued enums
-            return "string"
-        if issubclass(tp, (int, float)):
-            return "number"
-    raise Unsupported(f"cannot tell how {tp!r} is written")
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"unexpected JSON value {value!r}")
-
-
-def _converter(tp: Any) -> Convert | None:
-    """How to turn a JSON value of type `tp` back into its Python value; None: as it is."""
-    origin = typing.get_origin(tp)
-    if origin is typing.Annotated:
-        return _converter(typing.get_args(tp)[0])
-    if tp in _IDENTITY or origin is typing.Literal:
-        if origin is typing.Literal and not all(
-            type(v) in (str, int, bool) for v in typing.get_args(tp)
-        ):
-            raise Unsupported(f"literal {tp!r}")
-        return None
-    if origin in (typing.Union, types.UnionType):
-        return _union_converter(tp)
-    if origin is list:
-        (item,) = typing.get_args(tp) or (typing.Any,)
-        convert = _converter(item)
-        if convert is None:
-            return None
-        return lambda value: [convert(v) for v in value]
-    if origin is dict:
-        key_type, value_type = typing.get_args(tp) or (typing.Any, typing.Any)
-        convert_key, convert_value = _converter(key_type), _converter(value_type)
-        if convert_key is None and convert_value is None:
-            return None
-        if convert_key is None and convert_value is not None:
-            values_only = convert_value
-            return lambda value: {k: values_only(v) for k, v in value.items()}
-        ck = convert_key or _same_value
-        cv = convert_value or _same_value
-        return lambda value: {ck(k): cv(v) for k, v in value.items()}
-    if isinstance(tp, type) and issubclass(tp, Enum):
-        members = dict(tp._value2member_map_)
-        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in members):
-            raise Unsupported(f"enum {tp.__name__} with non-JSON values")
-        return members.__getitem__
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return fast_builder(tp)
-    raise Unsupported(f"field type {tp!r}")
-
-
-def _same_value(value: Any) -> Any:
-    return value
-
-
-def _union_converter(tp: Any) -> Convert | None:
-    members = [m for m in typing.get_args(tp) if m is not type(None)]
-    converts = [_converter(m) for m in members]
-    if all(c is None for c in converts):
-        return None
-    if len(members) == 1:
-        only = converts[0]
-        assert only is not None
-        return lambda value: None if value is None else only(value)
-    by_kind: dict[str, Convert | None] = {}
-    for member, convert in zip(members, converts, strict=True):
-        kind = _kind(member)
-        if kind in by_kind:
-            raise Unsupported(f"union {tp!r}: two members written as JSON {kind}")
-        by_kind[kind] = convert
-
-    def convert_union(value: Any) -> Any:
-        if value is None:
-            return None
-        convert = by_kind[_json_kind(value)]
-        return value if convert is None else convert(value)
-
-    return convert_union
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal, and of the same types all the way down (a str is not a str enum here), with
-    model fields in the same order and the same fields set."""
-    stack: list[tuple[Any, Any]] = [(a, b)]
-    push = stack.append
-    while stack:
-        x, y = stack.pop()
-        kind = type(x)
-        if kind is not type(y):
-            return False
-        if isinstance(x, BaseModel):
-            fields = kind.model_fields
-            mine, theirs = x.__dict__, y.__dict__
-            # the order model_dump writes the fields in (cached properties live in __dict__ too)
-            if [n for n in mine if n in fields] != [n for n in theirs if n in fields]:
-                return False
-            if x.__pydantic_fields_set__ != y.__pydantic_fields_set__:
-                return False
-            push((x.__pydantic_private__, y.__pydantic_private__))
-            push((x.__pydantic_extra__, y.__pydantic_extra__))
-            pairs: Any = ((mine[n], theirs[n]) for n in fields)
-        elif isinstance(x, dict):
-            if len(x) != len(y):
-                return False
-            pairs = zip(x.items(), y.items(), strict=True)  # keys too, in order
-        elif isinstance(x, (list, tuple)):
-            if len(x) != len(y):
-                return False
-            pairs = zip(x, y, strict=True)
-        else:
-            if x != y:
-                return False
-            continue
-        for u, v in pairs:  # leaves here, containers and models on the stack
-            if type(u) is not type(v):
-                return False
-            if type(u) in _LEAVES:
-                if u != v:
-                    return False
-            else:
-                push((u, v))
-    return True
-
-
-_LEAVES = frozenset({str, int, float, bool, type(None)})

@@ -123,7 +123,7 @@ def schema(output: OutputOption = None) -> None:
     """
     import json
 
-    from .model import Plan
+    from .schema import Plan
 
     document = Plan.model_json_schema()
     document = {

@@ -33,6 +33,7 @@ from .model import (
     Stage,
     Update,
     canonical_range,
+    field_names,
 )
 from .query import did_you_mean, natural_key, stage_value, unknown
 from .render import RAG, STAGE, Column, Document, Grid, Heading, Paragraph
@@ -41,8 +42,8 @@ from .store import DEFAULT_LOCK_TIMEOUT, Edit, EditSlot, edit_file
 from .store import Document as YamlDocument
 
 #: Key order of the data file's mappings, from the model (new keys are inserted in this order).
-ACTION_KEYS: Final = tuple(Action.model_fields)
-UPDATE_KEYS: Final = tuple(Update.model_fields)
+ACTION_KEYS: Final = field_names(Action)
+UPDATE_KEYS: Final = field_names(Update)
 
 #: Spellings of "no rating" accepted for --rag and in an import's rag column.
 UNRATED: Final = frozenset({"unrated", "not rated", "not-rated", "none", "null"})

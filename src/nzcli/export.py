@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .model import Plan
+from .model import plan_data as _plan_data
 
 #: Version of the `nzcli export --format json` document. Bump on any incompatible change.
 EXPORT_FORMAT_VERSION = 1
@@ -13,7 +14,7 @@ EXPORT_FORMAT_VERSION = 1
 
 def plan_data(plan: Plan) -> dict[str, Any]:
     """The plan as plain data, keys exactly as in the YAML file (every key always present)."""
-    return plan.model_dump(mode="json")
+    return _plan_data(plan)
 
 
 def export_json(plan: Plan) -> str:

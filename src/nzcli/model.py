@@ -1,27 +1,22 @@
-"""The typed model of a climate action plan (pydantic v2). No I/O here.
+"""The typed model of a climate action plan: plain records, no pydantic and no I/O here.
 
-The YAML file maps one-to-one onto these models: `Plan.model_validate(data)` checks the
-shape and values of every field; cross-references (theme, section, partner, period) are
-checked by `cross_references`, which `nzcli.check` and `nzcli.store` both use.
+The YAML file maps one-to-one onto these records. `nzcli.schema` holds the rules (pydantic
+models with the same fields) that check a file's data before `plan_from_data` makes records of
+it; cross-references (theme, section, partner, period) are checked by `cross_references`,
+which `nzcli.check` and `nzcli.store` both use.
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    field_validator,
-    model_validator,
-)
+_R = TypeVar("_R")
 
 # ---------------------------------------------------------------------------------------------
 # Enumerations
@@ -114,95 +109,71 @@ def canonical_range(text: str, levels: tuple[str, ...]) -> str | None:
     return "/".join(sorted(set(parts), key=levels.index))
 
 
-def _range_validator(levels: tuple[str, ...], what: str) -> Any:
-    def validate(value: str) -> str:
-        members = value.split("/")
-        ranks = [levels.index(m) if m in levels else -1 for m in members]
-        if -1 in ranks or ranks != sorted(set(ranks)):
-            allowed = ", ".join(levels)
-            hint = canonical_range(value, levels)
-            suggestion = f" (did you mean {hint!r}?)" if hint and hint != value else ""
-            raise ValueError(
-                f"{value!r} is not a {what}; use one of {allowed}, or a range in that order "
-                f"joined by '/', such as {levels[0]}/{levels[1]}{suggestion}"
-            )
-        return value
-
-    return AfterValidator(validate)
-
-
-Timescale = Annotated[str, _range_validator(TIMESCALE_LEVELS, "timescale")]
-Rating = Annotated[str, _range_validator(RATING_LEVELS, "rating")]
-
 PERIOD_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 # ---------------------------------------------------------------------------------------------
-# Models
+# Records: the plan as the rest of nzcli reads it
+#
+# Plain, frozen dataclasses. The rules a valid plan follows (patterns, ranges, "stage or
+# schemes") live in `nzcli.schema`, whose pydantic models check a file's data before any
+# record is made from it; `plan_from_data` then builds these records from the validated data,
+# in JSON form (as validated, or as kept in the plan cache). Keeping pydantic at that edge is
+# what lets a cached query skip importing it (about 0.15 s of a 0.2 s `nzcli list`).
+# The two sets of classes have the same fields in the same order (tests/test_model.py);
+# keyword-only, so that order can be the file's.
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-
-
-class PlanInfo(_Model):
+@dataclass(frozen=True, kw_only=True)
+class PlanInfo:
     title: str
     organisation: str
     source: str | None = None
 
 
-class Keys(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Keys:
     """The wording of the stage and RAG keys, as printed in the source document."""
 
     stage: dict[Stage, str]
     rag: dict[Rag, str]
 
 
-class Period(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Period:
     id: str
     name: str
 
-    @field_validator("id")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        if not PERIOD_ID.match(value):
-            raise ValueError(f"period id {value!r} must be YYYY-MM, such as 2024-06")
-        return value
 
-
-class Theme(_Model):
-    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+@dataclass(frozen=True, kw_only=True)
+class Theme:
+    key: str
     name: str
-    prefix: str = Field(pattern=r"^[A-Z]{1,3}$")
-    sections: list[str] = Field(default_factory=list)
+    prefix: str
+    sections: list[str] = field(default_factory=list)
 
 
-class Partner(_Model):
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
+@dataclass(frozen=True, kw_only=True)
+class Partner:
+    name: str
+    aliases: list[str] = field(default_factory=list)
 
 
-class SchemeStage(_Model):
+@dataclass(frozen=True, kw_only=True)
+class SchemeStage:
     """The stage of one scheme within a multi-scheme action (T17's rail schemes)."""
 
-    scheme: str = Field(min_length=1)
+    scheme: str
     stage: Stage
 
 
-class Update(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Update:
     """One action's progress report for one period."""
 
     stage: Stage | None = None
     schemes: list[SchemeStage] | None = None
     rag: Rag | None = None
     text: str | None = None
-
-    @model_validator(mode="after")
-    def _one_kind_of_stage(self) -> Update:
-        if self.stage is not None and self.schemes is not None:
-            raise ValueError("give either 'stage' or 'schemes', not both")
-        if self.schemes is not None and not self.schemes:
-            raise ValueError("'schemes' needs at least one scheme")
-        return self
 
     @property
     def stages(self) -> list[Stage]:
@@ -219,34 +190,21 @@ class Update(_Model):
         return self.stage.label if self.stage is not None else ""
 
 
-def _no_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("must be a number")
-    return value
-
-
-Objectives = list[Annotated[int, Field(ge=1)]] | Literal["all"] | None
-
-
-class Action(_Model):
-    id: str = Field(pattern=r"^[A-Z]{1,3}[0-9]+[a-z]?$")
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    id: str
     theme: str
     section: str | None = None
-    objectives: Objectives = None
-    action: str = Field(min_length=1)
+    objectives: list[int] | Literal["all"] | None = None
+    action: str
     role: Role | None = None
-    partners: list[str] = Field(default_factory=list)
-    timescale: Timescale | None = None
-    cost: Rating | None = None
-    carbon_saving: Rating | None = None
-    deliverability_score: Annotated[int | float | None, Field(ge=0)] = None
-    updates: dict[str, Update] = Field(default_factory=dict)
+    partners: list[str] = field(default_factory=list)
+    timescale: str | None = None
+    cost: str | None = None
+    carbon_saving: str | None = None
+    deliverability_score: int | float | None = None
+    updates: dict[str, Update] = field(default_factory=dict)
     added_in: str | None = None
-
-    @field_validator("deliverability_score", mode="before")
-    @classmethod
-    def _score_is_number(cls, value: Any) -> Any:
-        return _no_bool(value)
 
     def update_for(self, period: str) -> Update | None:
         return self.updates.get(period)
@@ -260,22 +218,26 @@ class Action(_Model):
         return ", ".join(str(o) for o in self.objectives)
 
 
-class Plan(_Model):
+@dataclass(frozen=True, kw_only=True)
+class Plan:
     """A whole plan: metadata, keys, periods, themes, partner vocabulary and actions."""
 
     plan: PlanInfo
     keys: Keys | None = None
-    periods: list[Period] = Field(min_length=1)
-    themes: list[Theme] = Field(min_length=1)
-    partners: list[Partner] = Field(default_factory=list)
-    actions: list[Action] = Field(default_factory=list)
-
-    _source: str | None = PrivateAttr(default=None)
+    periods: list[Period]
+    themes: list[Theme]
+    partners: list[Partner] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
     @property
     def source_path(self) -> str | None:
         """The file this plan was loaded from, when it came from a file."""
-        return self._source
+        return self.__dict__.get("_source")
+
+    def with_source(self, path: str | None) -> Plan:
+        """Note the file this plan came from (returns the plan itself)."""
+        self.__dict__["_source"] = path
+        return self
 
     # -- indexes (built once per loaded plan) -------------------------------------------------
 
@@ -320,6 +282,123 @@ class Plan(_Model):
     def actions_in_theme(self, key: str) -> Iterator[Action]:
         return (a for a in self.actions if a.theme == key)
 
+
+# ---------------------------------------------------------------------------------------------
+# Building records from validated data, and back
+
+
+def plan_from_data(data: dict[str, Any]) -> Plan:
+    """The records for a validated plan's data in JSON form (``model_dump(mode="json")`` of a
+    `nzcli.schema.Plan`, or the same read back from the cache): every key present, in field
+    order. `data` is consumed (its dicts become the records' own). Raises KeyError, TypeError
+    or ValueError for data of any other shape."""
+    _check(Plan, data)
+    data["plan"] = _record(PlanInfo, data["plan"])
+    keys = data["keys"]
+    if keys is not None:
+        _check(Keys, keys)
+        keys["stage"] = {Stage(k): v for k, v in keys["stage"].items()}
+        keys["rag"] = {Rag(k): v for k, v in keys["rag"].items()}
+        data["keys"] = _new(Keys, keys)
+    data["periods"] = [_record(Period, p) for p in data["periods"]]
+    data["themes"] = [_record(Theme, t) for t in data["themes"]]
+    data["partners"] = [_record(Partner, p) for p in data["partners"]]
+    data["actions"] = [_action(a) for a in data["actions"]]
+    return _new(Plan, data)
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON data, keys exactly as in the YAML file (every key present)."""
+    return record_data(plan)
+
+
+def record_data(record: Any) -> dict[str, Any]:
+    """A record (a plan, an action, ...) as plain JSON data, keys in field order."""
+    return typing.cast(dict[str, Any], _plain(record))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def _check(cls: type, data: Any) -> None:
+    if type(data) is not dict or tuple(data) != field_names(cls):
+        raise TypeError(f"{cls.__name__}: expected an object with keys {field_names(cls)}")
+
+
+_object_setattr = object.__setattr__
+
+
+def _new(cls: type[_R], values: dict[str, Any]) -> _R:
+    record = cls.__new__(cls)
+    _object_setattr(record, "__dict__", values)
+    return record
+
+
+def _record(cls: type[_R], values: Any) -> _R:
+    _check(cls, values)
+    return _new(cls, values)
+
+
+_ROLES = dict(Role._value2member_map_)
+_STAGES = dict(Stage._value2member_map_)
+_RAGS = dict(Rag._value2member_map_)
+_ACTION_FIELDS = field_names(Action)
+_UPDATE_FIELDS = field_names(Update)
+
+
+def _action(values: Any) -> Action:
+    if type(values) is not dict or tuple(values) != _ACTION_FIELDS:
+        _check(Action, values)
+    role = values["role"]
+    if role is not None:
+        values["role"] = _ROLES[role]
+    updates = values["updates"]
+    if updates:
+        values["updates"] = {period: _update(u) for period, u in updates.items()}
+    return _new(Action, values)
+
+
+def _update(values: Any) -> Update:
+    if type(values) is not dict or tuple(values) != _UPDATE_FIELDS:
+        _check(Update, values)
+    stage = values["stage"]
+    if stage is not None:
+        values["stage"] = _STAGES[stage]
+    schemes = values["schemes"]
+    if schemes is not None:
+        values["schemes"] = [_scheme(s) for s in schemes]
+    rag = values["rag"]
+    if rag is not None:
+        values["rag"] = _RAGS[rag]
+    return _new(Update, values)
+
+
+def _scheme(values: Any) -> SchemeStage:
+    _check(SchemeStage, values)
+    values["stage"] = _STAGES[values["stage"]]
+    return _new(SchemeStage, values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if type(value) in _RECORDS:
+        return {name: _plain(getattr(value, name)) for name in field_names(type(value))}
+    return value
+
+
+_RECORDS = frozenset({PlanInfo, Keys, Period, Theme, Partner, SchemeStage, Update, Action, Plan})
 
 # ---------------------------------------------------------------------------------------------
 # Cross-references: things a single field cannot know

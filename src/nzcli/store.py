@@ -24,10 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .errors import DataError, LockTimeout, UsageError, WriteError
-from .model import Plan, cross_references
+from .model import Plan, cross_references, plan_from_data
 
 #: Environment variable naming the data file.
 DATA_ENV = "NZCLI_DATA"
@@ -427,8 +425,12 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
                 code="duplicate-key",
             )
         )
+    from pydantic import ValidationError
+
+    from . import schema
+
     try:
-        plan = Plan.model_validate(doc.data)
+        validated = schema.Plan.model_validate(doc.data)
     except ValidationError as exc:
         seen: set[Loc] = set()
         for err in exc.errors():
@@ -440,7 +442,7 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
         return None, problems
     if problems:
         return None, problems
-    plan._source = doc.path
+    plan = plan_from_data(validated.model_dump(mode="json")).with_source(doc.path)
     for loc, _aid, message in cross_references(plan):
         problems.append(problem(loc, message, "reference"))
     return (plan if not problems else None), problems
@@ -470,8 +472,7 @@ def load_plan(
     with _gc_paused():
         cached = entry.load() if entry is not None else None
         if cached is not None:
-            cached._source = str(resolved)
-            return cached
+            return cached.with_source(str(resolved))
         doc = parse_yaml(decode_text(raw, resolved), str(resolved))
         del raw
         plan, problems = validate_document(doc)

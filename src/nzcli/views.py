@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Action, Period, Plan
+from .model import Action, Period, Plan, record_data
 from .query import (
     COLUMNS,
     DEFAULT_TABLE_COLUMNS,
@@ -124,7 +124,7 @@ def show_view(plan: Plan, action: Action) -> Document:
     for r in update_grid.rows:
         if r["update"] is None and r["stage"] is None:
             r["update"] = "No update for this period"
-    data = action.model_dump(mode="json")
+    data = record_data(action)
     return Document(
         blocks=[
             Heading(f"{action.id}: {action.action}", 1),
