@@ -30,13 +30,20 @@ def unneutralise(text: str) -> str:
 def render_csv(grid: Grid, *, excel: bool = False) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n" if excel else "\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.key for c in grid.columns])
-    for row in grid.rows:
-        cells = []
-        for column in grid.columns:
-            text = machine(row.get(column.key))
-            if excel and column.kind != NUMBER:
-                text = neutralise(text)
-            cells.append(text)
-        writer.writerow(cells)
+    keys = [c.key for c in grid.columns]
+    writer.writerow(keys)
+    if excel:
+        texts = [c.kind != NUMBER for c in grid.columns]
+        writer.writerows(
+            [
+                neutralise(machine(row.get(key))) if text else machine(row.get(key))
+                for key, text in zip(keys, texts, strict=True)
+            ]
+            for row in grid.rows
+        )
+    else:  # most cells are text already: `machine` only for the others (a large list's CSV)
+        writer.writerows(
+            [value if type(value) is str else machine(value) for value in map(row.get, keys)]
+            for row in grid.rows
+        )
     return out.getvalue()
