@@ -285,3 +285,20 @@ def test_an_entry_of_another_shape_is_a_miss(
     monkeypatch.setattr("nzcli.store.parse_yaml", counting)
     assert identical(load_plan(shipped_copy), expected)
     assert parsed == [str(shipped_copy)]
+
+
+def test_large_payloads_read_the_same_with_either_parser(
+    shipped_copy: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pydantic-core's parser (for large entries) and the standard library's give the same
+    plan, type for type."""
+    import json
+
+    first = load_plan(shipped_copy)
+    payload = entries(cache_dir)[0].read_bytes().split(b"\n", 1)[1]
+    assert len(payload) < cache.LARGE_PAYLOAD
+    assert identical(cache.parse_json(payload), json.loads(payload))
+    monkeypatch.setattr(cache, "LARGE_PAYLOAD", 0)
+    big = cache.parse_json(payload)
+    assert identical(big, json.loads(payload))
+    assert identical(load_plan(shipped_copy), first)

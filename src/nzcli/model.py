@@ -287,11 +287,12 @@ class Plan:
 # Building records from validated data, and back
 
 
-def plan_from_data(data: dict[str, Any]) -> Plan:
+def plan_from_data(data: dict[str, Any], actions: list[Action] | None = None) -> Plan:
     """The records for a validated plan's data in JSON form (``model_dump(mode="json")`` of a
     `nzcli.schema.Plan`, or the same read back from the cache): every key present, in field
-    order. `data` is consumed (its dicts become the records' own). Raises KeyError, TypeError
-    or ValueError for data of any other shape."""
+    order. `data` is consumed (its dicts become the records' own). `actions`, when given, are
+    the plan's actions already made (`action_from_data`), and replace ``data["actions"]``.
+    Raises KeyError, TypeError or ValueError for data of any other shape."""
     _check(Plan, data)
     data["plan"] = _record(PlanInfo, data["plan"])
     keys = data["keys"]
@@ -303,7 +304,7 @@ def plan_from_data(data: dict[str, Any]) -> Plan:
     data["periods"] = [_record(Period, p) for p in data["periods"]]
     data["themes"] = [_record(Theme, t) for t in data["themes"]]
     data["partners"] = [_record(Partner, p) for p in data["partners"]]
-    data["actions"] = [_action(a) for a in data["actions"]]
+    data["actions"] = [action_from_data(a) for a in data["actions"]] if actions is None else actions
     return _new(Plan, data)
 
 
@@ -353,7 +354,8 @@ _ACTION_FIELDS = field_names(Action)
 _UPDATE_FIELDS = field_names(Update)
 
 
-def _action(values: Any) -> Action:
+def action_from_data(values: Any) -> Action:
+    """One action's record from its validated data in JSON form (see `plan_from_data`)."""
     if type(values) is not dict or tuple(values) != _ACTION_FIELDS:
         _check(Action, values)
     role = values["role"]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, LockTimeout, UsageError, WriteError
-from .model import Plan, cross_references, plan_from_data
+from .model import Plan, action_from_data, cross_references, plan_from_data
 
 #: Environment variable naming the data file.
 DATA_ENV = "NZCLI_DATA"
@@ -442,10 +442,25 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
         return None, problems
     if problems:
         return None, problems
-    plan = plan_from_data(validated.model_dump(mode="json")).with_source(doc.path)
+    plan = _records(validated).with_source(doc.path)
     for loc, _aid, message in cross_references(plan):
         problems.append(problem(loc, message, "reference"))
     return (plan if not problems else None), problems
+
+
+def _records(validated: Any) -> Plan:
+    """The records for a validated plan, made an action at a time and each validated action
+    let go once made, so that a large plan is not held three times over (the YAML data, the
+    validated models and the records): 100,000 actions would need over 2 GB."""
+    pending = validated.actions
+    validated.actions = []
+    data = validated.model_dump(mode="json")
+    del validated
+    pending.reverse()
+    actions = []
+    while pending:
+        actions.append(action_from_data(pending.pop().model_dump(mode="json")))
+    return plan_from_data(data, actions)
 
 
 def _is_union_branch(part: str | int) -> bool:
