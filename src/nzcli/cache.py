@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from importlib.util import find_spec
@@ -180,6 +179,8 @@ def _digest(payload: bytes) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX + ".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

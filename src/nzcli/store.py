@@ -16,11 +16,9 @@ import io
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +105,11 @@ class Document:
 
 def shipped_data_path() -> Path:
     """The plan shipped with nzcli: inside the installed package, else the source checkout's."""
-    packaged = resources.files("nzcli").joinpath("data/actions.yaml")
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "actions.yaml"  # (setup.py copies it in; no zip installs)
     if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "data" / "actions.yaml"
+        return packaged
+    return here.parents[1] / "data" / "actions.yaml"
 
 
 def resolve_data_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
@@ -548,6 +547,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         )
     tmp_name: str | None = None
     try:
+        import tempfile
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".nzcli-tmp", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
