@@ -170,3 +170,17 @@ def test_reading_a_plan_imports_no_pydantic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", [SHIPPED, FIXTURES / "mini.yaml", FIXTURES / "hostile.yaml"])
+def test_plan_json_is_the_plans_data(path: Path) -> None:
+    import json
+
+    plan = model.plan_from_data(validated_data(path))
+    plan.with_source(str(path))
+    plan.action("T1")  # fills a cached index: not a field, not written
+    assert model.plan_json(plan) == json.dumps(
+        model.plan_data(plan), ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    with pytest.raises(TypeError, match="not a plan record"):
+        model.plan_json(object())  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ keeping its size, changes the key. An entry is named after the data file's absol
 editing a file replaces its entry rather than adding one; at most `MAX_ENTRIES` are kept.
 
 An entry is one header line (JSON: key, payload length and digest) and the validated plan as
-JSON (`nzcli.model.plan_data`). It is written atomically (temporary file and rename) and only
+JSON (`nzcli.model.plan_json`). It is written atomically (temporary file and rename) and only
 after the plan passed every check, so loading it makes the records directly, with
 `nzcli.model.plan_from_data` (the step every validated plan goes through), without
 validating again and without importing pydantic or ruamel.yaml.
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .model import Plan, plan_data, plan_from_data
+from .model import Plan, plan_from_data, plan_json
 
 #: Environment variable naming the cache folder.
 CACHE_DIR_ENV = "NZCLI_CACHE_DIR"
@@ -125,9 +125,7 @@ class Entry:
     def save(self, plan: Plan) -> None:
         """Write the entry atomically; any failure leaves the cache as it was."""
         try:
-            payload = json.dumps(plan_data(plan), ensure_ascii=False, separators=(",", ":")).encode(
-                "utf-8"
-            )
+            payload = plan_json(plan)
             header = {
                 "format": FORMAT,
                 "key": self.key,

@@ -313,6 +313,31 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     return record_data(plan)
 
 
+def plan_json(plan: Plan) -> bytes:
+    """The plan as compact JSON, equal to ``json.dumps(plan_data(plan))`` but made by the
+    encoder directly (str enums are written as their values): the plan cache's payload."""
+    import json
+
+    text = json.dumps(
+        plan,
+        default=_fields_of,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        check_circular=False,
+    )
+    return text.encode("utf-8")
+
+
+def _fields_of(record: Any) -> dict[str, Any]:
+    if type(record) not in _RECORDS:
+        raise TypeError(f"{type(record).__name__} is not a plan record")
+    values: dict[str, Any] = record.__dict__
+    names = field_names(type(record))
+    if len(values) == len(names):  # just the fields, in order, as records are made
+        return values
+    return {name: values[name] for name in names}
+
+
 def record_data(record: Any) -> dict[str, Any]:
     """A record (a plan, an action, ...) as plain JSON data, keys in field order."""
     return typing.cast(dict[str, Any], _plain(record))
