@@ -35,6 +35,20 @@ class UsageError(NzcliError):
     """A command-line value is wrong (unknown theme, bad period, ...)."""
 
 
+class OptionError(UsageError):
+    """A command-line option's value, or a combination of options, that a command rejects.
+
+    Shown as `nzcli: error: HINT: message` (HINT names the option, e.g. `--by`) and never as
+    a traceback, even with --debug: the command line is wrong, not nzcli."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.hint}: {self.message}" if self.hint is not None else self.message
+
+
 class NotFound(UsageError):
     """An ID, period or partner that the plan does not have."""
 
