@@ -1,7 +1,8 @@
 """Errors raised by the nzcli core, and the exit codes the CLI turns them into.
 
-The core never prints and never exits; `nzcli.cli` is the one place that catches
-`NzcliError` and maps it to a one-line message and an `ExitCode`.
+The core never prints and never exits; `nzcli.runtime.guard` is the one place that catches
+`NzcliError` and maps it to a one-line message and an `ExitCode` (for the typer app in
+`nzcli.cli` and for the quick entry point in `nzcli.entry` alike).
 """
 
 from __future__ import annotations

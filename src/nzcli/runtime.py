@@ -44,7 +44,7 @@ def data_path(local: Path | None) -> Path | None:
     return local if local is not None else STATE.data
 
 
-#: Plans loaded by this process, kept to its end when `main` runs it (see `nzcli.cli.main`).
+#: Plans loaded by this process, kept to its end when a `main` runs it (see `nzcli.cli.main`).
 _KEPT: list[Any] | None = None
 
 
