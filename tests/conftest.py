@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from nzcli import entry
 from nzcli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +40,14 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
 
 
 class Result:
-    def __init__(self, exit_code: int, stdout: str, stderr: str, stdout_bytes: bytes) -> None:
+    def __init__(
+        self, exit_code: int, stdout: str, stderr: str, stdout_bytes: bytes, fast: bool = False
+    ) -> None:
         self.exit_code = exit_code
         self.stdout = stdout
         self.stderr = stderr
         self.stdout_bytes = stdout_bytes
+        self.fast = fast  # run by nzcli.entry without typer
 
     def __repr__(self) -> str:
         return (
@@ -52,15 +58,54 @@ class Result:
 Run = Callable[..., Result]
 
 
+#: "typer" runs every test's command line through the typer app, never through the quick
+#: path (`nzcli.entry`) the installed `nzcli` takes for the read commands it understands.
+VIA = os.environ.get("NZCLI_TEST_VIA", "auto")
+#: How many command lines each way ran in this session (shown at the end of the run).
+TAKEN = {"quick path": 0, "typer": 0}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if any(TAKEN.values()):
+        counts = ", ".join(f"{count} through {way}" for way, count in TAKEN.items())
+        terminalreporter.write_line(f"nzcli command lines run: {counts}")
+
+
+def invoke(
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    via: str = VIA,
+) -> Result:
+    """A command line run in this process as the `nzcli` command would run it: through
+    `nzcli.entry` when it understands the line (via="auto"), else, or with via="typer",
+    through the typer app. via="fast" insists on the quick path."""
+    runner = CliRunner()
+    if via != "typer":
+        with runner.isolation(input=input, env=env) as (out, err, _):
+            code = entry.run(list(args))
+            if code is not None:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                stdout_bytes, stderr_bytes = out.getvalue(), err.getvalue()
+        if code is not None:
+            TAKEN["quick path"] += 1
+            return Result(
+                code,
+                stdout_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
+                stderr_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
+                stdout_bytes,
+                fast=True,
+            )
+        assert via != "fast", f"the quick path does not take {list(args)}"
+    TAKEN["typer"] += 1
+    result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr, result.stdout_bytes)
+
+
 @pytest.fixture
 def run() -> Run:
     """run("list", "--theme", "T") -> Result with exit_code, stdout, stderr."""
-
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        runner = CliRunner()
-        result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
-        return Result(result.exit_code, result.stdout, result.stderr, result.stdout_bytes)
-
     return invoke
 
 

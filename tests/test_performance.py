@@ -13,7 +13,7 @@ from conftest import SHIPPED, Run
 
 
 def nzcli(*args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
-    """`python -m nzcli ARGS` as a process of its own (through `nzcli.cli.main`)."""
+    """`python -m nzcli ARGS` as a process of its own (through `nzcli.entry.main`)."""
     env = dict(os.environ, NZCLI_CACHE_DIR=str(cache), NO_COLOR="1", COLUMNS="80")
     return subprocess.run(
         [sys.executable, "-m", "nzcli", *args], env=env, capture_output=True, check=False

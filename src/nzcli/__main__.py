@@ -1,6 +1,6 @@
 """`python -m nzcli`."""
 
-from nzcli.cli import main
+from nzcli.entry import main
 
 if __name__ == "__main__":
     main(prog_name="nzcli")

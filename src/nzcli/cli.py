@@ -1,24 +1,28 @@
 """The command-line interface: parse options, call the core, render, write.
 
-This is the only module that turns an `NzcliError` into a message and an exit code.
+The read commands' bodies are in `nzcli.commands`, and what every command shares (global
+options, output, turning an `NzcliError` into a message and an exit code) in
+`nzcli.runtime`, so that `nzcli.entry` can run the common read commands without typer.
 Heavy modules (pydantic models, Rich, renderers) are imported inside the commands that need
 them, so `nzcli --help` stays quick.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import __version__
-from .errors import ExitCode, NzcliError
+from . import __version__, commands, runtime
+from .commands import FILTER_NAMES, make_filters
+from .errors import ExitCode, OptionError
+from .runtime import STATE as STATE  # the global options: tests set them
+from .runtime import State as State
+from .runtime import data_path, load, set_color, write_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,17 +39,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-
-
-class State:
-    """Global options, set by the callback and read by every command."""
-
-    data: Path | None = None
-    debug: bool = False
-    color: str = "auto"
-
-
-STATE = State()
 
 
 def _version(value: bool) -> None:
@@ -86,13 +79,15 @@ def _global(
 ) -> None:
     STATE.data = data
     STATE.debug = debug
-    set_color(color)
+    try:
+        set_color(color)
+    except OptionError as exc:
+        raise typer.BadParameter(exc.message, param_hint=exc.hint) from None
 
 
 def fail(message: str, code: ExitCode = ExitCode.ERROR) -> None:
     """Print `nzcli: error: message` on stderr and exit."""
-    sys.stderr.write(f"nzcli: error: {message}\n")
-    raise typer.Exit(int(code))
+    raise typer.Exit(runtime.fail(message, code))
 
 
 def with_options(
@@ -131,19 +126,9 @@ def with_options(
     return wrapper
 
 
-COLOR_CHOICES = ("auto", "always", "never")
-
-
-def set_color(value: str | None) -> None:
-    if value is None:
-        return
-    if value not in COLOR_CHOICES:
-        raise typer.BadParameter("use auto, always or never", param_hint="--color")
-    STATE.color = value
-
-
 def guarded(func: F) -> F:
-    """Turn core errors into one line on stderr and an exit code (a traceback with --debug).
+    """Turn core errors into one line on stderr and an exit code (a traceback with --debug),
+    as `runtime.guard` does for both ways into nzcli.
 
     A command with a --format option also takes --color after its name."""
     import inspect
@@ -151,33 +136,18 @@ def guarded(func: F) -> F:
     takes_color = "fmt" in inspect.signature(func).parameters
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            if takes_color:
-                set_color(kwargs.pop("color", None))
-            return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except typer.BadParameter as exc:
-            # a combination of options checked inside a command: a usage error, one line
-            hint = f"{exc.param_hint}: " if isinstance(exc.param_hint, str) else ""
-            fail(f"{hint}{exc.message}")
-        except NzcliError as exc:
-            if STATE.debug:
-                raise
-            fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            sys.stderr.write("nzcli: interrupted\n")
-            raise typer.Exit(130) from None
-        except BrokenPipeError:
-            # The reader went away (`nzcli list | head`): not an error worth a message.
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            raise typer.Exit(0) from None
-        except Exception as exc:
-            if STATE.debug:
-                raise
-            fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
-        return None
+        def call() -> None:
+            try:
+                if takes_color:
+                    set_color(kwargs.pop("color", None))
+                func(*args, **kwargs)
+            except typer.BadParameter as exc:
+                hint = exc.param_hint if isinstance(exc.param_hint, str) else None
+                raise OptionError(exc.message, hint) from exc
+
+        code = runtime.guard(call, passthrough=(typer.Exit, typer.Abort))
+        if code:
+            raise typer.Exit(code)
 
     if not takes_color:
         functools.update_wrapper(wrapper, func)
@@ -189,39 +159,6 @@ def guarded(func: F) -> F:
         help="Colour in terminal tables: auto, always or never.",
     )
     return with_options(func, None, [("color", str | None, color)], wrapper)  # type: ignore[no-any-return]
-
-
-def data_path(local: Path | None) -> Path | None:
-    """`--data` after the command wins over `--data` before it."""
-    return local if local is not None else STATE.data
-
-
-#: Plans loaded by this process, kept to its end when `main` runs it (see `main`).
-_KEPT: list[Any] | None = None
-
-
-def load(local: Path | None) -> Any:
-    from .store import load_plan
-
-    plan = load_plan(data_path(local))
-    if _KEPT is not None:
-        _KEPT.append(plan)
-    return plan
-
-
-def write_output(text: str, output: Path | None, *, bom: bool = False) -> None:
-    """Write machine output as UTF-8 bytes: to `output` atomically, else to stdout."""
-    data = text.encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    if output is not None:
-        from .store import atomic_write
-
-        atomic_write(output, data)
-        return
-    sys.stdout.flush()
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,17 +391,15 @@ FILTER_PARAMS: list[tuple[str, Any, Any]] = [
 ]
 
 
+assert tuple(name for name, _, _ in FILTER_PARAMS) == FILTER_NAMES
+
+
 def with_filters(func: F) -> F:
     """Add the shared filter options to a command; it receives them as `filters=`."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name, None) for name, _, _ in FILTER_PARAMS}
-        for name, value in list(values.items()):
-            if value is None and name not in ("min_score", "max_score", "period"):
-                values[name] = []
-        from .query import Filters  # here, not at import: `nzcli --help` skips pydantic
-
-        return func(*args, filters=Filters(**values), **kwargs)
+        return func(*args, filters=make_filters(values), **kwargs)
 
     return with_options(func, "filters", FILTER_PARAMS, wrapper)  # type: ignore[no-any-return]
 
@@ -493,47 +428,6 @@ ExcelOption = Annotated[
     bool,
     typer.Option("--excel", help="CSV for spreadsheets: UTF-8 BOM, CRLF, formulas defused."),
 ]
-
-
-def use_color(output: Path | None) -> bool:
-    if output is not None or STATE.color == "never":
-        return False
-    if STATE.color == "always":
-        return True
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return sys.stdout.isatty()
-
-
-def table_width(output: Path | None) -> int:
-    if output is None and sys.stdout.isatty():
-        import shutil
-
-        return shutil.get_terminal_size((80, 24)).columns
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) >= 40 else 80
-
-
-def emit(doc: Any, fmt: str, output: Path | None, excel: bool = False) -> None:
-    """Render a command's Document in the chosen format and write it."""
-    from .render import render
-
-    if excel and fmt != "csv":
-        raise typer.BadParameter("--excel goes with --format csv", param_hint="--excel")
-    text = render(doc, fmt, color=use_color(output), width=table_width(output), excel=excel)
-    write_output(text, output, bom=excel and fmt == "csv")
-
-
-def choose_format(
-    fmt: str | None, output: Path | None, allowed: tuple[str, ...] = ("table", "md", "csv", "json")
-) -> str:
-    from .render import pick_format
-
-    return pick_format(fmt, str(output) if output else None, allowed)
-
-
-def say(message: str) -> None:
-    sys.stderr.write(message + "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,19 +485,17 @@ def list_(
 
       nzcli list --partner "Midlands Connect" --columns id,action,stage
     """
-    from .query import parse_columns, resolve
-    from .views import list_view
-
-    form = choose_format(fmt, output)
-    chosen = parse_columns(columns)
-    plan = load(data)
-    selection = resolve(plan, filters)
-    doc = list_view(plan, selection, sort or (), reverse, chosen, limit, table=form == "table")
-    if doc.meta["count"] == 0:
-        from .query import empty_reason
-
-        say(empty_reason(plan, selection))
-    emit(doc, form, output, excel)
+    commands.list_(
+        filters=filters,
+        sort=sort,
+        reverse=reverse,
+        columns=columns,
+        limit=limit,
+        fmt=fmt,
+        output=output,
+        excel=excel,
+        data=data,
+    )
 
 
 @app.command()
@@ -623,12 +515,7 @@ def show(
 
     Example: nzcli show t17
     """
-    from .query import find_action
-    from .views import show_view
-
-    form = choose_format(fmt, output)
-    plan = load(data)
-    emit(show_view(plan, find_action(plan, action_id)), form, output)
+    commands.show(action_id=action_id, fmt=fmt, output=output, data=data)
 
 
 @app.command()
@@ -662,12 +549,7 @@ def partners(
 
     Examples: nzcli partners;  nzcli partners "Midlands Connect"
     """
-    from .query import resolve_period
-    from .views import partners_view
-
-    form = choose_format(fmt, output)
-    plan = load(data)
-    emit(partners_view(plan, name, resolve_period(plan, period)), form, output)
+    commands.partners(name=name, period=period, fmt=fmt, output=output, data=data)
 
 
 @app.command()
@@ -677,10 +559,7 @@ def themes(fmt: FormatOption = None, output: OutputOption = None, data: DataOpti
 
     Example: nzcli themes --format md
     """
-    from .views import themes_view
-
-    form = choose_format(fmt, output)
-    emit(themes_view(load(data)), form, output)
+    commands.themes(fmt=fmt, output=output, data=data)
 
 
 @app.command()
@@ -690,10 +569,7 @@ def periods(fmt: FormatOption = None, output: OutputOption = None, data: DataOpt
 
     Example: nzcli periods
     """
-    from .views import periods_view
-
-    form = choose_format(fmt, output)
-    emit(periods_view(load(data)), form, output)
+    commands.periods(fmt=fmt, output=output, data=data)
 
 
 @app.command()
@@ -725,21 +601,7 @@ def summary(
 
       nzcli summary --by theme --by stage --role lead
     """
-    from .query import normalise_group, resolve
-    from .views import summary_view
-
-    groups = [normalise_group(b) for b in (by or ["theme"])]
-    if len(groups) > 2:
-        raise typer.BadParameter("give --by once or twice", param_hint="--by")
-    form = choose_format(fmt, output)
-    plan = load(data)
-    selection = resolve(plan, filters)
-    doc = summary_view(plan, selection, groups)
-    if doc.meta["count"] == 0:
-        from .query import empty_reason
-
-        say(empty_reason(plan, selection))
-    emit(doc, form, output, excel)
+    commands.summary(filters=filters, by=by, fmt=fmt, output=output, excel=excel, data=data)
 
 
 def main(prog_name: str = "nzcli") -> None:
@@ -753,29 +615,15 @@ def main(prog_name: str = "nzcli") -> None:
     of the shipped plan, 0.24 s of one of 100,000 actions). nzcli registers no atexit
     handlers, and every file it writes is closed by then. See docs/performance.md.
     """
-    global _KEPT
     import gc
 
     gc.disable()
-    _KEPT = []
+    runtime.keep_plans()
     try:
         app(prog_name=prog_name)
     except SystemExit as done:
-        _exit_now(done.code)
+        runtime.exit_now(done.code)
         raise
-
-
-def _exit_now(code: object) -> None:
-    """`os._exit(code)` after flushing stdout and stderr; returns (for Python's own exit,
-    messages and all) when the code is a message or flushing fails, as on a closed pipe."""
-    if code is not None and not isinstance(code, int):
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except Exception:
-        return
-    os._exit(code or 0)
 
 
 from . import cli_edit as _cli_edit  # noqa: E402,F401  (registers the editing commands)

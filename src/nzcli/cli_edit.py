@@ -10,22 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from .cli import (
-    DataOption,
-    ExcelOption,
-    FormatOption,
-    OutputOption,
-    app,
-    choose_format,
-    data_path,
-    emit,
-    guarded,
-    load,
-    say,
-    with_filters,
-    write_output,
-)
+from .cli import DataOption, ExcelOption, FormatOption, OutputOption, app, guarded, with_filters
 from .errors import UsageError
+from .runtime import choose_format, data_path, emit, load, say, write_output
 
 _UPDATE_PANEL = "The period's update"
 _ACTION_PANEL = "The action itself"

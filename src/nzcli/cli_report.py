@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 import typer
 
-from .cli import (
-    DataOption,
-    ExcelOption,
-    OutputOption,
-    app,
-    choose_format,
-    data_path,
-    emit,
-    guarded,
-    load,
-    say,
-    with_filters,
-    write_output,
-)
+from . import commands
+from .cli import DataOption, ExcelOption, OutputOption, app, guarded, with_filters
+from .runtime import write_output
 
 
 @app.command()
@@ -83,32 +71,17 @@ def report(
 
       nzcli report latest --format csv --excel --output june-2024.csv
     """
-    from .query import resolve
-    from .report import build_report, report_document
-    from .store import resolve_data_path
-
-    if filters.period is not None:
-        raise typer.BadParameter("give the period as the PERIOD argument", param_hint="--period")
-    filters.period = period_arg
-    form = choose_format(fmt, output, ("table", "md", "csv", "json", "html"))
-    plan = load(data)
-    selection = resolve(plan, filters)
-    shown_path = str(resolve_data_path(data_path(data), os.environ))
-    when = None
-    if stamp:
-        from datetime import datetime, timezone
-
-        when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    doc = report_document(build_report(plan, selection, shown_path, title, when))
-    count = doc.meta["count"]
-    if count == 0:
-        from .query import empty_reason
-
-        say(empty_reason(plan, selection))
-    emit(doc, form, output, excel)
-    if output is not None and not quiet:
-        period = selection.period
-        say(f"wrote the {period.name} report ({count} actions, {form}) to {output}")
+    commands.report(
+        filters=filters,
+        period_arg=period_arg,
+        fmt=fmt,
+        output=output,
+        excel=excel,
+        title=title,
+        quiet=quiet,
+        stamp=stamp,
+        data=data,
+    )
 
 
 @app.command()

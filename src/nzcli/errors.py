@@ -1,7 +1,8 @@
 """Errors raised by the nzcli core, and the exit codes the CLI turns them into.
 
-The core never prints and never exits; `nzcli.cli` is the one place that catches
-`NzcliError` and maps it to a one-line message and an `ExitCode`.
+The core never prints and never exits; `nzcli.runtime.guard` is the one place that catches
+`NzcliError` and maps it to a one-line message and an `ExitCode` (for the typer app in
+`nzcli.cli` and for the quick entry point in `nzcli.entry` alike).
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ class NzcliError(Exception):
 
 class UsageError(NzcliError):
     """A command-line value is wrong (unknown theme, bad period, ...)."""
+
+
+class OptionError(UsageError):
+    """A command-line option's value, or a combination of options, that a command rejects.
+
+    Shown as `nzcli: error: HINT: message` (HINT names the option, e.g. `--by`) and never as
+    a traceback, even with --debug: the command line is wrong, not nzcli."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.hint}: {self.message}" if self.hint is not None else self.message
 
 
 class NotFound(UsageError):

@@ -1,0 +1,516 @@
+"""The quick entry point (`nzcli.entry`): it reads a command line exactly as the typer app
+does, or leaves it to typer; either way the output, messages and exit code are the same.
+
+- `_argspec.py`, the grammar it parses, is generated from the typer app and must be current;
+- whenever it takes a command line (hand-picked ones, and ones hypothesis makes up from the
+  grammar), the command function is called with the very values typer gives it, and the
+  global options are set the same way;
+- it leaves every form it cannot be sure of to typer;
+- the installed `nzcli` answers `list --format csv` without importing typer or click.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, SHIPPED, invoke
+from nzcli import _argspec, commands, entry
+from nzcli.cli import STATE, app
+from nzcli.cli_spec import TARGET, generate
+
+MINI = str(FIXTURES / "mini.yaml")
+UPDATE = os.environ.get("NZCLI_UPDATE_GOLDEN") == "1"
+
+
+def test_argspec_is_current() -> None:
+    text = generate()
+    if UPDATE:
+        TARGET.write_text(text, encoding="utf-8")
+    assert TARGET.read_text(encoding="utf-8") == text, (
+        "src/nzcli/_argspec.py differs from the typer app; regenerate it with "
+        "NZCLI_UPDATE_GOLDEN=1 python -m pytest tests/test_entry.py (or python -m nzcli.cli_spec)"
+    )
+
+
+def test_the_quick_commands_are_the_read_commands() -> None:
+    assert set(_argspec.COMMANDS) == set(commands.FUNCTIONS)
+    assert set(commands.FUNCTIONS) == {
+        "list",
+        "show",
+        "partners",
+        "themes",
+        "periods",
+        "summary",
+        "report",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The same values as typer
+
+
+Call = tuple[str, dict[str, Any], tuple[Any, ...]]
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Call]]:
+    """Replace every quick command's function with one that records what it is given (and
+    the global options at that moment) and does nothing."""
+    calls: list[Call] = []
+
+    def recorder(name: str) -> Any:
+        def record(**values: Any) -> None:
+            calls.append((name, values, (STATE.data, STATE.debug, STATE.color)))
+
+        return record
+
+    with pytest.MonkeyPatch.context() as patch:
+        for function in commands.FUNCTIONS.values():
+            patch.setattr(commands, function, recorder(function))
+        yield calls
+
+
+def reset_state() -> None:
+    STATE.data, STATE.debug, STATE.color = Path("stale"), True, "stale"
+
+
+def both_ways(argv: list[str]) -> tuple[Any, Any] | None:
+    """(typer's, the quick path's) (calls, exit code, stdout, stderr) for `argv`, or None
+    when the quick path leaves it to typer."""
+    if entry.parse(argv) is None:
+        return None
+    with recording() as calls:
+        reset_state()
+        result = CliRunner().invoke(app, argv)
+        typer = (list(calls), result.exit_code, result.stdout, result.stderr)
+        calls.clear()
+        reset_state()
+        quick = invoke(*argv, via="fast")
+        fast = (list(calls), quick.exit_code, quick.stdout, quick.stderr)
+    return typer, fast
+
+
+ACCEPTED = [
+    ["list"],
+    ["list", "--theme", "transport", "--format", "csv"],
+    ["list", "-t", "T", "-t", "B", "--theme=transport"],
+    ["list", "--limit", "0"],
+    ["list", "-n", "5", "--limit", "7"],
+    ["list", "--limit=12", "--columns", "id,rag", "-c", "id"],
+    ["list", "--min-score", "12.5", "--max-score", "20", "--min-score=3"],
+    ["list", "--sort", "rag", "--sort", "id", "--reverse", "--reverse"],
+    ["list", "--columns", "", "--theme="],
+    ["list", "--section", "Public Transport", "--search", "bus lane", "-s", "EV"],
+    ["list", "--role", "lead", "--rag", "red", "--stage", "design", "--timescale", "S"],
+    ["list", "--partner", "Midlands Connect", "-p", "x", "--objective", "3", "--cost", "L"],
+    ["list", "--carbon", "H", "--id", "T*", "--period", "2023-12", "--excel", "-f", "csv"],
+    ["list", "--output", "out.csv", "-o", "other.json", "--data", MINI],
+    ["list", "--data", "/nonexistent.yaml"],
+    ["list", "--"],
+    ["list", "--color", "always"],
+    ["list", "--color", "purple"],
+    ["list", "--color=never", "--color", "auto"],
+    ["--data", MINI, "list", "--data", str(SHIPPED)],
+    ["--data", MINI, "--data=/x.yaml", "list"],
+    ["--color", "never", "list", "--color", "always"],
+    ["--color=always", "--debug", "--debug", "list"],
+    ["--debug", "--data", MINI, "--color", "auto", "summary"],
+    ["show", "T17"],
+    ["show", "--format", "json", "t17"],
+    ["show", "T17", "-f", "json", "--output=t.md"],
+    ["show", "--", "T17"],
+    ["show", "--", "-T17"],
+    ["show", ""],
+    ["show", "T 17 é"],
+    ["partners"],
+    ["partners", "Midlands Connect", "--period", "2023-12"],
+    ["partners", "--period", "latest", "--", "Midlands Connect"],
+    ["themes", "-f", "md", "-o", "x.md"],
+    ["periods", "--output=p.json", "--color", "never"],
+    ["summary", "--by", "stage", "-b", "theme", "--role", "lead"],
+    ["summary", "--by", "a", "--by", "b", "--by", "c"],
+    ["report", "latest"],
+    ["report", "latest", "--format", "md", "--title", "T", "--quiet", "--stamp", "--excel"],
+    ["report", "--theme", "transport", "december-2023", "-q"],
+    ["report", "latest", "--period", "2023-12"],
+]
+
+
+@pytest.mark.parametrize("argv", ACCEPTED, ids=" ".join)
+def test_the_quick_path_gives_what_typer_gives(argv: list[str]) -> None:
+    outcome = both_ways(argv)
+    assert outcome is not None, "the quick path should take this command line"
+    typer, fast = outcome
+    assert fast == typer
+    if "purple" not in argv:
+        assert typer[0], "typer did not run the command"
+
+
+REJECTED = [
+    [],
+    ["--help"],
+    ["-h"],
+    ["list", "--help"],
+    ["list", "-h"],
+    ["show", "T1", "--help"],
+    ["report", "latest", "-h"],
+    ["--version"],
+    ["--version", "list"],
+    ["--install-completion"],
+    ["--show-completion"],
+    ["--debug"],
+    ["--data", MINI],
+    ["--", "list"],
+    ["--bogus", "list"],
+    ["--color", "purple", "list"],
+    ["--color", "list"],
+    ["list", "--theme"],
+    ["list", "--limit"],
+    ["list", "-tT"],
+    ["list", "-t=T"],
+    ["list", "-nx"],
+    ["report", "latest", "-qf", "md"],
+    ["list", "--reverse=1"],
+    ["list", "--excel="],
+    ["list", "--theme", "-x"],
+    ["list", "--theme=-x"],
+    ["list", "--theme", "--"],
+    ["list", "-"],
+    ["show", "-"],
+    ["show", "--", "-"],
+    ["list", "--limit", "-1"],
+    ["list", "--limit", "007"],
+    ["list", "--limit", "1.0"],
+    ["list", "--limit", " 1"],
+    ["list", "--limit", "\uff11"],
+    ["list", "--limit", "1" * 30],
+    ["list", "--min-score", "1e3"],
+    ["list", "--min-score", ".5"],
+    ["list", "--min-score", "5."],
+    ["list", "--min-score", "nan"],
+    ["list", "--min-score", "inf"],
+    ["list", "--min-score", "-1"],
+    ["list", "--data", ""],
+    ["list", "--output="],
+    ["show"],
+    ["show", "a", "b"],
+    ["show", "--", "a", "b"],
+    ["themes", "x"],
+    ["report"],
+    ["report", "--", "latest", "--theme", "x"],
+    ["partners", "a", "b"],
+    ["check"],
+    ["export"],
+    ["schema"],
+    ["update", "T1"],
+    ["import", "x.csv"],
+    ["diff", "a", "b"],
+    ["period", "add"],
+    ["bogus"],
+    ["List"],
+    ["list", "--bogus"],
+    ["list", "--them", "x"],
+    ["list", "--debug"],
+    ["list", "--version"],
+    ["list", "--theme", "a\udcff"],
+    ["list", "--theme", "a\x00"],
+]
+
+
+@pytest.mark.parametrize("argv", REJECTED, ids=repr)
+def test_left_to_typer(argv: list[str]) -> None:
+    assert entry.parse(argv) is None
+
+
+def test_completion_is_left_to_typer() -> None:
+    assert entry.parse(["list"], {}) is not None
+    assert entry.parse(["list"], {"_NZCLI_COMPLETE": "complete_bash"}) is None
+    assert entry.parse(["list"], {"_NZCLI_COMPLETE": ""}) is None
+
+
+def test_an_unreadable_path_is_left_to_typer(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text("x")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running as a user who can read anything (root)")
+        assert entry.parse(["list", "--data", str(locked)]) is None
+        assert entry.parse(["list", "--output", str(locked)]) is None
+    finally:
+        locked.chmod(0o600)
+
+
+# ---------------------------------------------------------------------------------------------
+# Made-up command lines
+
+OTHER_WORDS = ["check", "export", "update", "bogus", "List", "--", "-", "-h", "--help"]
+ODD_VALUES = [
+    "",
+    "007",
+    "2.",
+    ".5",
+    "1e3",
+    " 2",
+    "-1",
+    "-",
+    "--",
+    "nan",
+    "-h",
+    "--help",
+    "purple",
+    "99999999999999999999",
+    "\uff11",
+]
+GOOD_VALUES = {
+    "str": st.one_of(
+        st.sampled_from(["transport", "T*", "latest", "x y", "é", "csv", "id,rag", "always"]),
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=5),
+    ),
+    "int": st.integers(0, 10**6).map(str),
+    "float": st.one_of(
+        st.integers(0, 100).map(str),
+        st.decimals(0, 1000, places=2, allow_nan=False).map(str),
+    ),
+    "path": st.sampled_from(["out.csv", "x.md", MINI, "/", "/nonexistent.yaml", "é.json"]),
+}
+CHOICE_OF_ODD = st.integers(0, 19).map(lambda n: n == 0)  # about one time in twenty
+
+
+@st.composite
+def value(draw: Any, kind: str) -> str:
+    if draw(CHOICE_OF_ODD):
+        return draw(st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=4)))
+    return draw(GOOD_VALUES[kind if kind in GOOD_VALUES else "str"])
+
+
+@st.composite
+def option(draw: Any, spec: dict[str, Any], globals_: bool = False) -> list[str]:
+    if draw(CHOICE_OF_ODD):
+        name = draw(st.sampled_from(["--bogus", "-x", "--debug", "--version", "-h", "--help"]))
+        kind = draw(st.sampled_from(["flag", "str"]))
+    else:
+        name = draw(st.sampled_from(sorted(spec)))
+        kind = spec[name][1]
+    form = draw(st.sampled_from(["split"] * 8 + ["equals"] * 4 + ["attached", "bare"]))
+    if globals_ and name == "--color" and not draw(CHOICE_OF_ODD):
+        text = draw(st.sampled_from(["auto", "always", "never"]))
+    else:
+        text = draw(value(kind))
+    if form == "equals" and name.startswith("--"):
+        return [f"{name}={text}"]
+    if kind == "flag" or form == "bare":
+        return [name]
+    if form == "attached":
+        return [f"{name}{text}"]
+    return [name, text]
+
+
+@st.composite
+def command_lines(draw: Any) -> list[str]:
+    argv: list[str] = []
+    for _ in range(draw(st.integers(0, 3))):
+        argv += draw(option(_argspec.GLOBAL_OPTIONS, globals_=True))
+    if draw(CHOICE_OF_ODD):
+        command = draw(st.sampled_from(OTHER_WORDS))
+    else:
+        command = draw(st.sampled_from(sorted(_argspec.COMMANDS)))
+    argv.append(command)
+    spec = _argspec.COMMANDS.get(command, _argspec.COMMANDS["list"])
+    items = [draw(option(spec["options"])) for _ in range(draw(st.integers(0, 6)))]
+    arguments = len(spec["arguments"])
+    if draw(CHOICE_OF_ODD):
+        arguments = draw(st.integers(0, 3))
+    items += [[draw(value("str"))] for _ in range(arguments)]
+    items = draw(st.permutations(items))
+    if items and draw(st.integers(0, 3).map(lambda n: n == 0)):
+        items.insert(draw(st.integers(0, len(items))), ["--"])
+    for item in items:
+        argv += item
+    return argv
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(command_lines())
+def test_made_up_command_lines(argv: list[str]) -> None:
+    outcome = both_ways(argv)
+    if outcome is not None:
+        typer, fast = outcome
+        assert fast == typer
+
+
+def test_made_up_command_lines_are_often_taken() -> None:
+    """The property above would hold vacuously if the quick path took nothing."""
+    taken = 0
+    seen = 0
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(command_lines())
+    def count(argv: list[str]) -> None:
+        nonlocal taken, seen
+        seen += 1
+        taken += entry.parse(argv) is not None
+
+    count()
+    assert taken >= seen // 5, (taken, seen)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole outputs, both ways
+
+
+SAMPLE = [
+    ["list", "--theme", "transport", "--format", "csv"],
+    ["list", "--format", "json", "--data", MINI],
+    ["list", "--id", "T1", "--columns", "id,rag", "--color", "always"],
+    ["list", "--theme", "transport", "--rag", "green", "--rag", "red", "--sort", "stage"],
+    ["list", "--theme", "nope"],
+    ["list", "--excel"],
+    ["list", "--format", "xml"],
+    ["list", "-o", "x.weird"],
+    ["list", "--color", "purple"],
+    ["list", "--data", "/nonexistent.yaml"],
+    ["list", "--limit", "3", "--format", "md", "--reverse"],
+    ["list", "--search", "zzzz-no-such-text"],
+    ["show", "T17"],
+    ["show", "t17", "-f", "json"],
+    ["show", "nope"],
+    ["partners"],
+    ["partners", "Midlands Connect", "-f", "csv"],
+    ["partners", "nobody"],
+    ["themes", "-f", "md"],
+    ["periods", "-f", "json"],
+    ["summary", "--by", "theme", "--by", "stage", "--role", "lead"],
+    ["summary", "--by", "a", "--by", "b", "--by", "c"],
+    ["summary", "--by", "nope"],
+    ["report", "december-2023", "--format", "md"],
+    ["report", "latest", "--theme", "transport", "--format", "html"],
+    ["report", "latest", "--period", "2023-12"],
+    ["report", "2099-01"],
+    ["--data", MINI, "--color", "never", "summary", "-f", "csv", "--excel"],
+]
+
+
+@pytest.mark.parametrize("argv", SAMPLE, ids=" ".join)
+def test_same_bytes_both_ways(argv: list[str], tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    fast = invoke(*argv, via="fast")
+    typer = invoke(*argv, via="typer")
+    assert (fast.exit_code, fast.stdout_bytes, fast.stderr) == (
+        typer.exit_code,
+        typer.stdout_bytes,
+        typer.stderr,
+    )
+
+
+def test_files_written_both_ways(tmp_path: Path) -> None:
+    for via in ("fast", "typer"):
+        out = tmp_path / f"{via}.csv"
+        result = invoke("report", "latest", "-f", "csv", "--excel", "-o", str(out), via=via)
+        assert result.exit_code == 0
+        assert result.stderr.startswith("wrote the ")
+    fast, typer = (tmp_path / "fast.csv").read_bytes(), (tmp_path / "typer.csv").read_bytes()
+    assert fast == typer and fast.startswith(b"\xef\xbb\xbf")
+
+
+def test_debug_shows_the_traceback_both_ways() -> None:
+    for via in ("fast", "typer"):
+        with pytest.raises(Exception, match="unknown theme"):
+            invoke("--debug", "list", "--theme", "nope", via=via)
+        # a usage error is never a traceback
+        three = ["--by", "theme", "--by", "stage", "--by", "rag"]
+        result = invoke("--debug", "summary", *three, via=via)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            "nzcli: error: --by: give --by once or twice\n",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# As a process
+
+
+def imported(args: list[str], cache: Path, *, script: bool = False) -> tuple[int, set[str]]:
+    """(exit code, top-level modules imported) of `python -m nzcli ARGS` (or the installed
+    `nzcli` script), from Python's -X importtime report."""
+    env = dict(os.environ, NZCLI_CACHE_DIR=str(cache), NO_COLOR="1", PYTHONPROFILEIMPORTTIME="1")
+    env.pop("_NZCLI_COMPLETE", None)
+    if script:
+        command = [str(Path(sys.executable).with_name("nzcli")), *args]
+    else:
+        command = [sys.executable, "-m", "nzcli", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    modules = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            modules.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return done.returncode, modules
+
+
+def test_a_read_command_imports_no_typer(tmp_path: Path) -> None:
+    args = ["list", "--theme", "transport", "--format", "csv"]
+    imported(args, tmp_path)  # fill the plan cache
+    code, modules = imported(args, tmp_path)
+    assert code == 0
+    assert "nzcli" in modules
+    assert not modules & {"typer", "click", "rich"}
+    # TODO(pydantic): once the read model is pydantic-free, assert this instead:
+    # assert not modules & {"typer", "click", "rich", "pydantic", "pydantic_core"}
+    script = Path(sys.executable).with_name("nzcli")
+    if script.exists():
+        code, modules = imported(args, tmp_path, script=True)
+        assert code == 0
+        assert not modules & {"typer", "click", "rich"}
+
+
+def test_a_terminal_table_imports_rich_but_no_typer(tmp_path: Path) -> None:
+    code, modules = imported(["list", "--id", "T1"], tmp_path)
+    assert code == 0
+    assert "rich" in modules
+    assert not modules & {"typer", "click"}
+
+
+def test_what_the_quick_path_leaves_goes_to_typer(tmp_path: Path) -> None:
+    code, modules = imported(["list", "--bogus"], tmp_path)
+    assert code == 2
+    assert "typer" in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--theme", "transport", "--format", "csv"],
+        ["show", "nope"],
+        ["list", "--color", "purple"],
+        ["--color", "purple", "list"],
+        ["list", "--theme"],
+        ["summary", "--by", "stage", "-f", "md"],
+    ],
+    ids=" ".join,
+)
+def test_same_process_output_as_the_typer_entry_point(args: list[str], tmp_path: Path) -> None:
+    env = dict(os.environ, NZCLI_CACHE_DIR=str(tmp_path / "cache"), NO_COLOR="1", COLUMNS="80")
+    env.pop("_NZCLI_COMPLETE", None)
+    quick = subprocess.run([sys.executable, "-m", "nzcli", *args], env=env, capture_output=True)
+    typer_only = "import sys; from nzcli.cli import main; sys.argv[0] = 'nzcli'; main()"
+    typer = subprocess.run([sys.executable, "-c", typer_only, *args], env=env, capture_output=True)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        typer.returncode,
+        typer.stdout,
+        typer.stderr,
+    )
