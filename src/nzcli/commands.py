@@ -41,7 +41,7 @@ SINGLE_FILTERS = ("min_score", "max_score", "period")
 
 def make_filters(values: dict[str, Any]) -> Any:
     """A `Filters` from the filter options' values (None for a repeatable one not given)."""
-    from .query import Filters  # here, not at import: `nzcli --help` skips pydantic
+    from .query import Filters  # here, not at import: `nzcli --help` skips the query code
 
     given: dict[str, Any] = {name: values.get(name) for name in FILTER_NAMES}
     for name, value in given.items():
