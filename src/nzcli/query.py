@@ -197,6 +197,12 @@ class Selection:
         return all(p(action) for p in self.predicates)
 
     def apply(self, plan: Plan) -> list[Action]:
+        predicates = self.predicates
+        if not predicates:
+            return list(plan.actions)
+        if len(predicates) == 1:  # the common case, without a generator per action
+            (only,) = predicates
+            return [a for a in plan.actions if only(a)]
         return [a for a in plan.actions if self.matches(a)]
 
 
@@ -501,8 +507,12 @@ def order(
 ) -> list[Action]:
     """Document order of themes, then natural ID; `sort` columns first, in the order given."""
     columns = [normalise_column(c, "--sort") for c in sort]
-    out = sorted(actions, key=sort_key(plan, "id", period))
-    out.sort(key=sort_key(plan, "theme", period))
+    theme_rank = {t.key: i for i, t in enumerate(plan.themes)}
+    unknown_theme = len(theme_rank)
+    # one sort on (theme, natural id): what sorting by id and then, stably, by theme gives
+    out = sorted(
+        actions, key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id))
+    )
     for column in reversed(columns):
         out.sort(key=sort_key(plan, column, period))
     if reverse:

@@ -78,7 +78,8 @@ def list_view(
     rows = [row(a, selection.period) for a in actions]
     keys = list(chosen) if chosen else list(DEFAULT_TABLE_COLUMNS if table else COLUMNS)
     grid = Grid(columns(keys), rows)
-    json_rows = [{k: r[k] for k in keys} for r in rows]
+    # (rows have every column, in order: with all of them, the rows are the JSON as they are)
+    json_rows = rows if keys == list(COLUMNS) else [{k: r[k] for k in keys} for r in rows]
     return Document(
         blocks=[grid],
         json=json_rows,
