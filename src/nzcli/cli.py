@@ -3,7 +3,7 @@
 The read commands' bodies are in `nzcli.commands`, and what every command shares (global
 options, output, turning an `NzcliError` into a message and an exit code) in
 `nzcli.runtime`, so that `nzcli.entry` can run the common read commands without typer.
-Heavy modules (pydantic models, Rich, renderers) are imported inside the commands that need
+Heavy modules (pydantic, ruamel.yaml, Rich, renderers) are imported inside the commands that need
 them, so `nzcli --help` stays quick.
 """
 
