@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import __version__, commands, runtime
-from .commands import FILTER_NAMES, make_filters
+from .commands import FILTER_NAMES, pop_filters
 from .errors import ExitCode, OptionError
 from .runtime import STATE as STATE  # the global options: tests set them
 from .runtime import State as State
@@ -398,8 +398,8 @@ def with_filters(func: F) -> F:
     """Add the shared filter options to a command; it receives them as `filters=`."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = {name: kwargs.pop(name, None) for name, _, _ in FILTER_PARAMS}
-        return func(*args, filters=make_filters(values), **kwargs)
+        filters = pop_filters(kwargs)
+        return func(*args, filters=filters, **kwargs)
 
     return with_options(func, "filters", FILTER_PARAMS, wrapper)  # type: ignore[no-any-return]
 

@@ -39,11 +39,12 @@ FILTER_NAMES = (
 SINGLE_FILTERS = ("min_score", "max_score", "period")
 
 
-def make_filters(values: dict[str, Any]) -> Any:
-    """A `Filters` from the filter options' values (None for a repeatable one not given)."""
+def pop_filters(values: dict[str, Any]) -> Any:
+    """Take the filter options' values out of `values` (a command's keyword arguments, None
+    for an option not given) and return them as one `Filters`."""
     from .query import Filters  # here, not at import: `nzcli --help` skips the query code
 
-    given: dict[str, Any] = {name: values.get(name) for name in FILTER_NAMES}
+    given: dict[str, Any] = {name: values.pop(name, None) for name in FILTER_NAMES}
     for name, value in given.items():
         if value is None and name not in SINGLE_FILTERS:
             given[name] = []
@@ -203,10 +204,7 @@ def run(command: str, values: dict[str, Any]) -> None:
     values = dict(values)
     set_color(values.pop("color", None))
     if command in FILTERED:
-        filters = make_filters(values)
-        for name in FILTER_NAMES:
-            values.pop(name, None)
-        values["filters"] = filters
+        values["filters"] = pop_filters(values)
     # looked up now, not bound at import, so a test can replace a command
     function: Callable[..., None] = globals()[FUNCTIONS[command]]
     function(**values)
