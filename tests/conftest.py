@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from nzcli import entry
-from nzcli.cli import app
+from nzcli.cli import app, fast, main
+from nzcli.cli.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,11 +32,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NZCLI_CACHE_DIR", str(tmp_path_factory.mktemp("nzcli-cache")))
-    from nzcli import cli
-
-    monkeypatch.setattr(cli.STATE, "data", None)
-    monkeypatch.setattr(cli.STATE, "debug", False)
-    monkeypatch.setattr(cli.STATE, "color", "auto")
 
 
 class Result:
@@ -47,7 +42,7 @@ class Result:
         self.stdout = stdout
         self.stderr = stderr
         self.stdout_bytes = stdout_bytes
-        self.fast = fast  # run by nzcli.entry without typer
+        self.fast = fast  # run by the quick path (nzcli.cli.fast), without typer
 
     def __repr__(self) -> str:
         return (
@@ -59,7 +54,7 @@ Run = Callable[..., Result]
 
 
 #: "typer" runs every test's command line through the typer app, never through the quick
-#: path (`nzcli.entry`) the installed `nzcli` takes for the read commands it understands.
+#: path (`nzcli.cli.fast`) the installed `nzcli` takes for the read commands it understands.
 VIA = os.environ.get("NZCLI_TEST_VIA", "auto")
 #: How many command lines each way ran in this session (shown at the end of the run).
 TAKEN = {"quick path": 0, "typer": 0}
@@ -76,31 +71,30 @@ def invoke(
     input: str | None = None,
     env: dict[str, str] | None = None,
     via: str = VIA,
+    record: Any = None,
 ) -> Result:
-    """A command line run in this process as the `nzcli` command would run it: through
-    `nzcli.entry` when it understands the line (via="auto"), else, or with via="typer",
-    through the typer app. via="fast" insists on the quick path."""
+    """A command line run in this process as the `nzcli` command would run it, in a Context
+    made for it: through the quick path when it takes the line (via="auto"), else, or with
+    via="typer", through the typer app. via="fast" insists on the quick path. `record`, when
+    given, receives each command call instead of the command running."""
     runner = CliRunner()
-    if via != "typer":
-        with runner.isolation(input=input, env=env) as (out, err, _):
-            code = entry.run(list(args))
-            if code is not None:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                stdout_bytes, stderr_bytes = out.getvalue(), err.getvalue()
-        if code is not None:
-            TAKEN["quick path"] += 1
-            return Result(
-                code,
-                stdout_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
-                stderr_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
-                stdout_bytes,
-                fast=True,
-            )
-        assert via != "fast", f"the quick path does not take {list(args)}"
-    TAKEN["typer"] += 1
-    result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
-    return Result(result.exit_code, result.stdout, result.stderr, result.stdout_bytes)
+    with runner.isolation(input=input, env=env) as (out, err, _):
+        ctx = Context.from_process()
+        ctx.record = record
+        taken = via != "typer" and fast.parse(list(args), ctx.env) is not None
+        assert taken or via != "fast", f"the quick path does not take {list(args)}"
+        code = main.run(list(args), ctx) if taken else app.run(list(args), ctx)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout_bytes, stderr_bytes = out.getvalue(), err.getvalue()
+    TAKEN["quick path" if taken else "typer"] += 1
+    return Result(
+        code,
+        stdout_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
+        stderr_bytes.decode("utf-8", "replace").replace("\r\n", "\n"),
+        stdout_bytes,
+        fast=taken,
+    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from conftest import ROOT, Run
-from nzcli.cli import app
+from nzcli.cli.app import app
 
 DOCS = ROOT / "docs"
 UPDATE = os.environ.get("NZCLI_UPDATE_GOLDEN") == "1"

@@ -19,26 +19,20 @@ import pytest
 
 from conftest import FIXTURES, SHIPPED, Run
 from nzcli import load_plan
-from nzcli.edit import (
-    DIFF_COLUMNS,
-    clean_text,
-    compare,
-    default_period_name,
-    normalise_period_id,
-    parse_csv,
-    parse_rag,
-    parse_stage,
-)
+from nzcli.diff import DIFF_COLUMNS, compare
 from nzcli.errors import UsageError
 from nzcli.model import Action, Period, Rag, Stage, Update
-from nzcli.store import (
-    edit_file,
-    guess_layout,
-    lock_timeout,
-    locked,
-    read_document,
-    rt_dump,
-    rt_load,
+from nzcli.storage.files import lock_timeout, locked
+from nzcli.storage.sheets import parse_csv
+from nzcli.storage.yaml_rt import guess_layout, rt_dump, rt_load
+from nzcli.storage.yaml_safe import read_document
+from nzcli.store import edit_file
+from nzcli.vocab import (
+    clean_text,
+    default_period_name,
+    normalise_period_id,
+    parse_rag,
+    parse_stage,
 )
 
 

@@ -102,7 +102,7 @@ def test_mutated_plan_never_crashes(content: bytes) -> None:
 
 
 def _both_ways(text: str) -> tuple[object, object]:
-    from nzcli.store import _guard_nodes, _safe_yaml, build_data
+    from nzcli.storage.yaml_safe import _guard_nodes, _safe_yaml, build_data
 
     yaml = _safe_yaml()
     constructor, parser = yaml.get_constructor_parser(io.StringIO(text))
@@ -150,7 +150,7 @@ DATA = st.recursive(
 @settings(settings.get_profile(PROFILE))
 @given(DATA)
 def test_fast_builder_equals_ruamel_constructor(value: object) -> None:
-    from nzcli.store import dump_yaml
+    from nzcli.storage.yaml_safe import dump_yaml
 
     text = dump_yaml({"root": value})
     mine, theirs = _both_ways(text)

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, SHIPPED, identical
 from nzcli import model, schema
-from nzcli.store import parse_yaml, read_text
+from nzcli.storage.files import read_text
+from nzcli.storage.yaml_safe import parse_yaml
 from test_fuzz import PROFILE
 
 RECORDS = [
@@ -164,7 +165,8 @@ def test_any_valid_plan_becomes_records_and_back(raw: dict[str, Any]) -> None:
 def test_reading_a_plan_imports_no_pydantic() -> None:
     """The model is plain Python: pydantic is paid for only when a file is validated."""
     code = (
-        "import sys, nzcli.model, nzcli.query, nzcli.views, nzcli.cache;"
+        "import sys, nzcli.model, nzcli.query, nzcli.views.queries, nzcli.views.report, "
+        "nzcli.storage.cache, nzcli.cli.fast;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'pydantic', 'pydantic_core', 'ruamel', 'typer', 'click', 'rich'}))"
     )

@@ -13,7 +13,7 @@ from conftest import SHIPPED, Run
 
 
 def nzcli(*args: str, cache: Path) -> subprocess.CompletedProcess[bytes]:
-    """`python -m nzcli ARGS` as a process of its own (through `nzcli.entry.main`)."""
+    """`python -m nzcli ARGS` as a process of its own (through `nzcli.cli.main.main`)."""
     env = dict(os.environ, NZCLI_CACHE_DIR=str(cache), NO_COLOR="1", COLUMNS="80")
     return subprocess.run(
         [sys.executable, "-m", "nzcli", *args], env=env, capture_output=True, check=False
@@ -34,7 +34,7 @@ def loaded_modules(code: str, cache: Path) -> set[str]:
 
 def test_defining_the_commands_imports_no_heavy_library(tmp_path: Path) -> None:
     """`nzcli --help` pays for typer only, not for pydantic, ruamel.yaml or rich."""
-    modules = loaded_modules("import nzcli.cli", tmp_path)
+    modules = loaded_modules("import nzcli.cli.app", tmp_path)
     assert "typer" in modules
     assert not modules & {"pydantic", "pydantic_core", "ruamel", "rich", "yaml"}
 

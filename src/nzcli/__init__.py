@@ -11,23 +11,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .version import __version__
 
-__all__ = ["Action", "DataError", "NzcliError", "Plan", "__version__", "load_plan"]
+__all__ = [
+    "Action",
+    "DataError",
+    "NzcliError",
+    "Period",
+    "Plan",
+    "Rag",
+    "Role",
+    "Stage",
+    "Update",
+    "__version__",
+    "load_plan",
+]
 
 if TYPE_CHECKING:
     from .errors import DataError, NzcliError
-    from .model import Action, Plan
+    from .model import Action, Period, Plan, Rag, Role, Stage, Update
     from .store import load_plan
+
+_MODEL = ("Action", "Period", "Plan", "Rag", "Role", "Stage", "Update")
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use, so `nzcli --help` does not pay for pydantic.
+    # Imported on first use, so `nzcli --help` pays for none of it.
     if name == "load_plan":
         from .store import load_plan
 
         return load_plan
-    if name in ("Plan", "Action"):
+    if name in _MODEL:
         from . import model
 
         return getattr(model, name)

@@ -1,6 +1,6 @@
 """`python -m nzcli`."""
 
-from nzcli.entry import main
+from nzcli.cli.main import main
 
 if __name__ == "__main__":
-    main(prog_name="nzcli")
+    main()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .errors import DataError
 from .model import Plan, expected_score, format_number
-from .store import Document, Problem, read_document, validate_document
+from .storage.validate import Problem, validate_document
+from .storage.yaml_safe import Document, read_document
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Errors raised by the nzcli core, and the exit codes the CLI turns them into.
 
-The core never prints and never exits; `nzcli.runtime.guard` is the one place that catches
-`NzcliError` and maps it to a one-line message and an `ExitCode` (for the typer app in
-`nzcli.cli` and for the quick entry point in `nzcli.entry` alike).
+The core never prints and never exits; `nzcli.cli.run.guard` is the one place that catches
+`NzcliError` and maps it to a one-line message and an `ExitCode`, whichever way the command
+line was parsed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ class NzcliError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        #: Lines shown before the error's own line (an import's bad rows, one each).
+        self.details: list[str] = []
 
     def __str__(self) -> str:
         return self.message

@@ -22,8 +22,8 @@ _R = TypeVar("_R")
 # Enumerations
 
 
-class _Ordered(str, Enum):
-    """A str enum whose declaration order is its natural order."""
+class Ordered(str, Enum):
+    """A str enum whose declaration order is its natural order (`nzcli.vocab` parses them)."""
 
     @property
     def rank(self) -> int:
@@ -34,21 +34,11 @@ class _Ordered(str, Enum):
         return str(self.value).capitalize()
 
     @classmethod
-    def parse(cls, text: str) -> _Ordered:
-        """Case-insensitive lookup by value or alias; raises ValueError listing valid values."""
-        key = text.strip().lower()
-        key = _ALIASES.get(cls.__name__, {}).get(key, key)
-        for member in cls:
-            if member.value == key:
-                return member
-        raise ValueError(f"{text!r} is not a {cls.__name__.lower()}")
-
-    @classmethod
     def values(cls) -> list[str]:
         return [m.value for m in cls]
 
 
-class Role(_Ordered):
+class Role(Ordered):
     """The council's role in an action."""
 
     LEAD = "lead"
@@ -56,7 +46,7 @@ class Role(_Ordered):
     INFLUENCE = "influence"
 
 
-class Stage(_Ordered):
+class Stage(Ordered):
     """Project stage, in the order work moves through it."""
 
     DISCOVERY = "discovery"
@@ -65,24 +55,13 @@ class Stage(_Ordered):
     COMPLETED = "completed"
 
 
-class Rag(_Ordered):
+class Rag(Ordered):
     """RAG rating, worst first. The source's key calls amber "Orange"."""
 
     RED = "red"
     AMBER = "amber"
     GREEN = "green"
 
-
-#: Other spellings accepted on the command line (never written to the data file).
-_ALIASES: dict[str, dict[str, str]] = {
-    "Stage": {
-        "complete": "completed",
-        "in discovery": "discovery",
-        "in design": "design",
-        "in delivery": "delivery",
-    },
-    "Rag": {"orange": "amber", "r": "red", "a": "amber", "g": "green"},
-}
 
 #: The label used wherever an action has no RAG rating for a period.
 NOT_RATED = "not rated"
@@ -92,21 +71,11 @@ NOT_RATED = "not rated"
 
 TIMESCALE_LEVELS: tuple[str, ...] = ("S", "M", "L")
 RATING_LEVELS: tuple[str, ...] = ("L", "M", "H")
-TIMESCALE_NAMES = {"S": "short", "M": "medium", "L": "long"}
-RATING_NAMES = {"L": "low", "M": "medium", "H": "high"}
 
 
 def range_members(value: str) -> list[str]:
     """The members of a range value: "S/M" -> ["S", "M"]."""
     return value.split("/")
-
-
-def canonical_range(text: str, levels: tuple[str, ...]) -> str | None:
-    """Normalise user input such as "s / m" or "M-L" to "S/M"; None when it is not a range."""
-    parts = [p for p in re.split(r"[\s/,\-]+", text.strip().upper()) if p]
-    if not parts or any(p not in levels for p in parts):
-        return None
-    return "/".join(sorted(set(parts), key=levels.index))
 
 
 PERIOD_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -209,14 +178,6 @@ class Action:
     def update_for(self, period: str) -> Update | None:
         return self.updates.get(period)
 
-    @property
-    def objectives_label(self) -> str:
-        if self.objectives is None:
-            return ""
-        if self.objectives == "all":
-            return "All"
-        return ", ".join(str(o) for o in self.objectives)
-
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
@@ -278,9 +239,6 @@ class Plan:
 
     def period(self, period_id: str) -> Period | None:
         return next((p for p in self.periods if p.id == period_id), None)
-
-    def actions_in_theme(self, key: str) -> Iterator[Action]:
-        return (a for a in self.actions if a.theme == key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -563,8 +521,10 @@ def expected_score(action: Action) -> float | None:
     )
 
 
-def format_number(value: float | None) -> str:
-    """18.0 -> "18", 7.5 -> "7.5", None -> ""."""
+def format_number(value: object) -> str:
+    """18.0 -> "18", 7.5 -> "7.5", 12 -> "12", None -> ""."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    return str(value)

@@ -1,186 +1,166 @@
-"""Pure filtering, sorting and grouping over a loaded plan. Returns plain data, never prints.
+"""Filtering, rows and ordering over a loaded plan: pure functions, plain data, no printing.
 
 Filter semantics (docs/querying.md): a repeated flag is OR, different flags AND; values are
 case-insensitive; a range value (timescale S/M, cost M/H) matches any of its members; stage and
-RAG read one period (the latest unless another is chosen).
+RAG read one period (the latest unless another is chosen). The spellings themselves are read
+by `nzcli.vocab`.
 """
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .errors import NotFound, UsageError
+from . import vocab
 from .model import (
-    NOT_RATED,
     RATING_LEVELS,
     TIMESCALE_LEVELS,
     Action,
     Period,
     Plan,
     Rag,
-    Role,
     Stage,
     Update,
-    canonical_range,
     range_members,
 )
+from .vocab import COLUMNS, natural_key
 
-#: Row columns, in order, with these names in CSV and JSON.
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "theme",
-    "section",
-    "objectives",
-    "action",
-    "role",
-    "partners",
-    "timescale",
-    "cost",
-    "carbon_saving",
-    "deliverability_score",
-    "period",
-    "stage",
-    "rag",
-    "update",
-)
 #: What a terminal table shows unless --columns says otherwise.
 DEFAULT_TABLE_COLUMNS: tuple[str, ...] = ("id", "action", "role", "timescale", "stage", "rag")
-
-NO_UPDATE = "no update"
-MIXED = "mixed"
-#: What `--rag` accepts for "no rating".
-UNRATED_WORDS = ("unrated", NOT_RATED, "none", "not-rated")
-NO_SECTION = "none"
-
-# ---------------------------------------------------------------------------------------------
-# Suggestions
-
-
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """ "; did you mean 'x'?" when a choice is close to `value`, else "."."""
-    folded: dict[str, str] = {}
-    for c in choices:
-        folded.setdefault(c.casefold(), c)  # the first spelling given wins ("transport")
-    close = difflib.get_close_matches(value.strip().casefold(), list(folded), n=3, cutoff=0.6)
-    if not close:
-        return "."
-    return "; did you mean " + " or ".join(repr(folded[c]) for c in close) + "?"
-
-
-def unknown(
-    kind: str,
-    value: str,
-    valid: Sequence[str],
-    flag: str | None = None,
-    suggest_from: Sequence[str] | None = None,
-    limit: int = 40,
-) -> UsageError:
-    """UsageError: `--flag: unknown kind 'x'; did you mean 'y'? Valid kinds: a, b, c.`"""
-    where = f"{flag}: " if flag else ""
-    listed = ", ".join(valid[:limit])
-    if len(valid) > limit:
-        listed += f", … ({len(valid)} in all)"
-    hint = did_you_mean(value, suggest_from if suggest_from is not None else valid)
-    return UsageError(f"{where}unknown {kind} {value!r}{hint} Valid {kind}s: {listed}.")
-
-
-# ---------------------------------------------------------------------------------------------
-# Periods
-
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-
-
-def resolve_period(plan: Plan, text: str | None) -> Period:
-    """`latest`, `2023-12`, `december-2023`, `dec-2023`, `"December 2023"` -> a Period."""
-    if text is None or text.strip().casefold() == "latest":
-        return plan.latest_period
-    wanted = parse_period_id(text)
-    for period in plan.periods:
-        if period.id == wanted or period.name.casefold() == text.strip().casefold():
-            return period
-    ordered = sorted(plan.periods, key=lambda p: p.id)
-    hint = did_you_mean(text, ["latest", *[p.id for p in ordered], *[p.name for p in ordered]])
-    names = ", ".join(f"{p.id} ({p.name})" for p in ordered)
-    raise NotFound(f"unknown period {text!r}{hint} Known periods: {names}, or latest.")
-
-
-def parse_period_id(text: str) -> str | None:
-    """ "2023-12", "december-2023", "Dec 2023", "2023 dec" -> "2023-12"; None otherwise."""
-    t = text.strip().casefold()
-    if re.fullmatch(r"\d{4}-\d{2}", t):
-        return t
-    m = re.fullmatch(r"([a-z]+)[\s\-_/]+(\d{4})", t)
-    year, word = (m.group(2), m.group(1)) if m else (None, None)
-    if m is None:
-        m = re.fullmatch(r"(\d{4})[\s\-_/]+([a-z]+)", t)
-        year, word = (m.group(1), m.group(2)) if m else (None, None)
-    if year is None or word is None or len(word) < 3:
-        return None
-    month = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(word)), None)
-    return f"{year}-{month:02d}" if month else None
-
-
-def find_action(plan: Plan, action_id: str) -> Action:
-    """The action with this ID (any case); NotFound suggesting the closest IDs."""
-    action = plan.action(action_id)
-    if action is not None:
-        return action
-    ids = sorted((a.id for a in plan.actions), key=natural_key)
-    close = difflib.get_close_matches(action_id.strip().upper(), ids, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "."
-    raise NotFound(f"no action with ID {action_id!r}{hint} Run `nzcli list` to see all IDs.")
-
 
 # ---------------------------------------------------------------------------------------------
 # Filters
 
 
+def _filter(*flags: str, metavar: str, help: str, complete: str | None = None) -> dict[str, Any]:
+    """A filter field's metadata: how it is typed on the command line (flags, metavar, what
+    completes it) and what it does, for --help and the API's docs."""
+    return {"flags": flags, "metavar": metavar, "help": help, "complete": complete}
+
+
 @dataclass
 class Filters:
-    """Filter values as typed by a user (validated by `resolve`)."""
+    """Filter values as a user typed them (checked against the plan by `resolve`).
 
-    theme: list[str] = field(default_factory=list)
-    section: list[str] = field(default_factory=list)
-    role: list[str] = field(default_factory=list)
-    rag: list[str] = field(default_factory=list)
-    stage: list[str] = field(default_factory=list)
-    timescale: list[str] = field(default_factory=list)
-    partner: list[str] = field(default_factory=list)
-    objective: list[str] = field(default_factory=list)
-    cost: list[str] = field(default_factory=list)
-    carbon: list[str] = field(default_factory=list)
-    min_score: float | None = None
-    max_score: float | None = None
-    search: list[str] = field(default_factory=list)
-    id: list[str] = field(default_factory=list)
-    period: str | None = None
+    The one declaration of the filters: `nzcli.cli.spec` makes the command-line options of
+    `list`, `summary`, `report` and `diff` from these fields."""
 
-    def any_set(self) -> bool:
-        return any(
-            getattr(self, name) not in (None, [])
-            for name in self.__dataclass_fields__
-            if name != "period"
-        )
+    theme: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--theme",
+            "-t",
+            metavar="THEME",
+            complete="theme",
+            help='Theme key, name or ID prefix: transport, "Transport", T.',
+        ),
+    )
+    section: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--section",
+            metavar="NAME",
+            complete="section",
+            help="Section heading, e.g. \"Public Transport\"; 'none' for actions without one.",
+        ),
+    )
+    role: list[str] = field(
+        default_factory=list,
+        metadata=_filter("--role", metavar="ROLE", complete="role", help="lead, ask or influence."),
+    )
+    rag: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--rag",
+            metavar="RAG",
+            complete="rag",
+            help="red, amber (or orange), green, or unrated.",
+        ),
+    )
+    stage: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--stage",
+            metavar="STAGE",
+            complete="stage",
+            help="discovery, design, delivery or completed (matches any scheme's stage).",
+        ),
+    )
+    timescale: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--timescale",
+            metavar="S|M|L",
+            help="S, M or L; matches ranges containing it (L matches M/L).",
+        ),
+    )
+    partner: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--partner", "-p", metavar="NAME", complete="partner", help="Partner name or alias."
+        ),
+    )
+    objective: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--objective",
+            metavar="N",
+            help="Objective number (actions for 'All' objectives match any), or 'all'.",
+        ),
+    )
+    cost: list[str] = field(
+        default_factory=list,
+        metadata=_filter("--cost", metavar="L|M|H", help="Cost to the council."),
+    )
+    carbon: list[str] = field(
+        default_factory=list, metadata=_filter("--carbon", metavar="L|M|H", help="Carbon saving.")
+    )
+    min_score: str | None = field(
+        default=None,
+        metadata=_filter("--min-score", metavar="N", help="Deliverability score at least N."),
+    )
+    max_score: str | None = field(
+        default=None,
+        metadata=_filter("--max-score", metavar="N", help="Deliverability score at most N."),
+    )
+    search: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--search",
+            "-s",
+            metavar="TEXT",
+            help="Text in the action, the period's update or a partner name (any case).",
+        ),
+    )
+    id: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--id", metavar="PATTERN", complete="id", help="Action ID or pattern: T17, 'T*', 'B1?'."
+        ),
+    )
+    period: str | None = field(
+        default=None,
+        metadata=_filter(
+            "--period",
+            metavar="PERIOD",
+            complete="period",
+            help="Period for stage, RAG and update: 2023-12, december-2023 (default: latest).",
+        ),
+    )
 
+    def given(self) -> dict[str, Any]:
+        """The filters that were given (not the period), by name."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "period" and getattr(self, f.name) not in (None, [])
+        }
+
+
+#: The names of the filter options, in declaration order.
+FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Filters))
 
 Predicate = Callable[[Action], bool]
 
@@ -204,91 +184,53 @@ class Selection:
 
 def resolve(plan: Plan, filters: Filters) -> Selection:
     """Check every filter value against the plan; raise UsageError naming the valid ones."""
-    period = resolve_period(plan, filters.period)
+    period = vocab.resolve_period(plan, filters.period)
     pid = period.id
     preds: list[Predicate] = []
 
     if filters.theme:
-        keys = {_theme_key(plan, t) for t in filters.theme}
+        keys = {vocab.theme_key(plan, t) for t in filters.theme}
         preds.append(lambda a: a.theme in keys)
 
     if filters.section:
-        all_sections = [s for t in plan.themes for s in t.sections]
         wanted: set[str | None] = set()
         for value in filters.section:
-            v = value.strip().casefold()
-            if v in (NO_SECTION, "(none)"):
-                wanted.add(None)
-                continue
-            found = [s for s in all_sections if s.casefold() == v]
-            if not found:
-                raise unknown(
-                    "section", value, [*dict.fromkeys(all_sections), NO_SECTION], "--section"
-                )
-            wanted.update(found)
+            wanted |= vocab.section_names(plan, value)
         preds.append(lambda a: a.section in wanted)
 
     if filters.role:
-        roles = {_enum(Role, r, "role", "--role") for r in filters.role}
+        roles = {vocab.parse_role(r) for r in filters.role}
         preds.append(lambda a: a.role in roles)
 
     if filters.stage:
-        stages = {_enum(Stage, s, "stage", "--stage") for s in filters.stage}
+        stages = {vocab.parse_one_stage(s) for s in filters.stage}
         preds.append(lambda a: bool(stages.intersection(_stages(a, pid))))
 
     if filters.rag:
-        rags: set[Rag | None] = set()
-        for value in filters.rag:
-            if value.strip().casefold() in UNRATED_WORDS:
-                rags.add(None)
-            else:
-                rags.add(_enum(Rag, value, "RAG rating", "--rag", extra=["unrated"]))
+        rags = {vocab.parse_rag(r) for r in filters.rag}
         preds.append(lambda a: _rag(a, pid) in rags)
 
-    if filters.timescale:
-        members = _levels(filters.timescale, TIMESCALE_LEVELS, "timescale", "--timescale")
-        preds.append(
-            lambda a: (
-                a.timescale is not None and bool(members.intersection(range_members(a.timescale)))
-            )
-        )
-    if filters.cost:
-        cost = _levels(filters.cost, RATING_LEVELS, "cost", "--cost")
-        preds.append(
-            lambda a: a.cost is not None and bool(cost.intersection(range_members(a.cost)))
-        )
-    if filters.carbon:
-        carbon = _levels(filters.carbon, RATING_LEVELS, "carbon saving", "--carbon")
-        preds.append(
-            lambda a: (
-                a.carbon_saving is not None
-                and bool(carbon.intersection(range_members(a.carbon_saving)))
-            )
-        )
+    for values, levels, kind, flag, attribute in (
+        (filters.timescale, TIMESCALE_LEVELS, "timescale", "--timescale", "timescale"),
+        (filters.cost, RATING_LEVELS, "cost", "--cost", "cost"),
+        (filters.carbon, RATING_LEVELS, "carbon saving", "--carbon", "carbon_saving"),
+    ):
+        if values:
+            preds.append(_level_match(values, levels, kind, flag, attribute))
 
     if filters.partner:
-        names = {resolve_partner(plan, p) for p in filters.partner}
+        names = {vocab.partner_name(plan, p) for p in filters.partner}
         preds.append(lambda a: bool(names.intersection(a.partners)))
 
     if filters.objective:
-        objectives: set[int | str] = set()
-        for value in filters.objective:
-            v = value.strip().casefold()
-            if v == "all":
-                objectives.add("all")
-            elif v.isdigit() and int(v) > 0:
-                objectives.add(int(v))
-            else:
-                raise UsageError(
-                    f"--objective: {value!r} is not an objective; use a number such as 2, or 'all'"
-                )
+        objectives = {vocab.parse_objective(v) for v in filters.objective}
         preds.append(lambda a: _objective_match(a, objectives))
 
     if filters.min_score is not None:
-        low = filters.min_score
+        low = vocab.parse_score(filters.min_score, "--min-score")
         preds.append(lambda a: a.deliverability_score is not None and a.deliverability_score >= low)
     if filters.max_score is not None:
-        high = filters.max_score
+        high = vocab.parse_score(filters.max_score, "--max-score")
         preds.append(
             lambda a: a.deliverability_score is not None and a.deliverability_score <= high
         )
@@ -304,47 +246,18 @@ def resolve(plan: Plan, filters: Filters) -> Selection:
     return Selection(period=period, predicates=preds, filters=filters)
 
 
-def _theme_key(plan: Plan, value: str) -> str:
-    v = value.strip().casefold()
-    for theme in plan.themes:
-        if v in (theme.key, theme.name.casefold(), theme.prefix.casefold()):
-            return theme.key
-    valid = [t.key for t in plan.themes]
-    raise unknown(
-        "theme", value, valid, "--theme", suggest_from=valid + [t.name for t in plan.themes]
-    )
-
-
-def _enum(enum: Any, value: str, kind: str, flag: str, extra: Sequence[str] = ()) -> Any:
-    try:
-        return enum.parse(value)
-    except ValueError:
-        raise unknown(kind, value, [*enum.values(), *extra], flag) from None
-
-
-def _levels(values: Sequence[str], levels: tuple[str, ...], kind: str, flag: str) -> set[str]:
-    out: set[str] = set()
+def _level_match(
+    values: Sequence[str], levels: tuple[str, ...], kind: str, flag: str, attribute: str
+) -> Predicate:
+    members: set[str] = set()
     for value in values:
-        canonical = canonical_range(value, levels)
-        if canonical is None:
-            raise UsageError(
-                f"{flag}: {value!r} is not a {kind}; valid values: "
-                f"{', '.join(levels)} (or a range such as {levels[0]}/{levels[1]})"
-            )
-        out.update(range_members(canonical))
-    return out
+        members.update(range_members(vocab.parse_level(value, levels, kind, flag)))
 
+    def match(action: Action) -> bool:
+        level = getattr(action, attribute)
+        return level is not None and bool(members.intersection(range_members(level)))
 
-def resolve_partner(plan: Plan, name: str, flag: str | None = "--partner") -> str:
-    canonical = plan.canonical_partner(name)
-    if canonical is not None:
-        return canonical
-    spellings = [p.name for p in plan.partners] + [a for p in plan.partners for a in p.aliases]
-    where = f"{flag}: " if flag else ""
-    raise UsageError(
-        f"{where}unknown partner {name!r}{did_you_mean(name, spellings)} Run `nzcli "
-        f"partners` to list all {len(plan.partners)} partners."
-    )
+    return match
 
 
 def _objective_match(action: Action, wanted: set[int | str]) -> bool:
@@ -379,7 +292,7 @@ def empty_reason(plan: Plan, selection: Selection) -> str:
     if selection.filters.rag and not any(
         (u := a.updates.get(period.id)) is not None and u.rag is not None for a in plan.actions
     ):
-        wanted = [r for r in selection.filters.rag if r.strip().casefold() not in UNRATED_WORDS]
+        wanted = [r for r in selection.filters.rag if vocab.parse_rag(r) is not None]
         if wanted:
             return (
                 f"No actions match: no action has a RAG rating for {period.name} "
@@ -427,17 +340,6 @@ def row(action: Action, period: Period) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # Ordering
-
-
-def natural_key(text: str) -> tuple[Any, ...]:
-    """T2 before T10: digits compare as numbers."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.findall(r"\d+|\D+", text)
-    )
-
-
-SORTABLE = (*COLUMNS,)
 
 
 def sort_key(plan: Plan, column: str, period: Period) -> Callable[[Action], Any]:
@@ -502,13 +404,11 @@ def order(
     reverse: bool = False,
 ) -> list[Action]:
     """Document order of themes, then natural ID; `sort` columns first, in the order given."""
-    columns = [normalise_column(c, "--sort") for c in sort]
+    columns = [vocab.parse_column(c, "--sort") for c in sort]
     theme_rank = {t.key: i for i, t in enumerate(plan.themes)}
     unknown_theme = len(theme_rank)
     # one sort on (theme, natural id): what sorting by id and then, stably, by theme gives
-    out = sorted(
-        actions, key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id))
-    )
+    out = sorted(actions, key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id)))
     for column in reversed(columns):
         out.sort(key=sort_key(plan, column, period))
     if reverse:
@@ -516,109 +416,15 @@ def order(
     return out
 
 
-_COLUMN_ALIASES = {
-    "carbon": "carbon_saving",
-    "score": "deliverability_score",
-    "deliverability": "deliverability_score",
-    "objective": "objectives",
-    "partner": "partners",
-    "text": "update",
-}
-
-
-def normalise_column(name: str, flag: str) -> str:
-    key = name.strip().casefold().replace("-", "_")
-    key = _COLUMN_ALIASES.get(key, key)
-    if key not in COLUMNS:
-        raise unknown("column", name, list(COLUMNS), flag)
-    return key
-
-
-def parse_columns(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    columns = [normalise_column(c, "--columns") for c in text.split(",") if c.strip()]
-    if not columns:
-        raise UsageError("--columns: give at least one column, such as id,action,stage")
-    return columns
-
-
-# ---------------------------------------------------------------------------------------------
-# Grouping (summary)
-
-GROUPABLE = ("theme", "section", "role", "stage", "rag", "timescale", "cost", "carbon_saving")
-
-
-def stage_key(update: Update | None) -> str:
-    """One action's stage for counting: a stage value, "mixed" when its schemes are at
-    different stages, or "no update"."""
-    stages = set(update.stages) if update is not None else set()
-    if not stages:
-        return NO_UPDATE
-    return MIXED if len(stages) > 1 else next(iter(stages)).value
-
-
-def rag_key(update: Update | None) -> str:
-    """One action's RAG for counting: a RAG value or "not rated"."""
-    return update.rag.value if update is not None and update.rag is not None else NOT_RATED
-
-
-def group_value(plan: Plan, action: Action, by: str, period: Period) -> str:
-    """The group an action falls in for `summary --by`."""
-    update = action.updates.get(period.id)
-    if by == "theme":
-        theme = plan.theme(action.theme)
-        return theme.name if theme else action.theme
-    if by == "section":
-        return action.section or "(no section)"
-    if by == "role":
-        return action.role.label if action.role else "(none)"
-    if by == "stage":
-        if update is not None and not update.stages:
-            return "(none)"
-        key = stage_key(update)
-        return "Mixed (by scheme)" if key == MIXED else key.capitalize()
-    if by == "rag":
-        return rag_key(update).capitalize()
-    value = {
-        "timescale": action.timescale,
-        "cost": action.cost,
-        "carbon_saving": action.carbon_saving,
-    }[by]
-    return value or "(none)"
-
-
-def group_order(plan: Plan, by: str) -> Callable[[str], Any]:
-    """Natural order of group labels."""
-    if by == "theme":
-        names = [t.name for t in plan.themes]
-        return lambda v: (names.index(v) if v in names else len(names), v)
-    if by == "section":
-        sections = list(dict.fromkeys(s for t in plan.themes for s in t.sections))
-        return lambda v: (sections.index(v) if v in sections else len(sections), v)
-    if by in ("role", "stage", "rag"):
-        enum: Any = {"role": Role, "stage": Stage, "rag": Rag}[by]
-        labels = [m.label for m in enum]
-        return lambda v: (labels.index(v) if v in labels else len(labels), v)
-    levels = TIMESCALE_LEVELS if by == "timescale" else RATING_LEVELS
-
-    def scale(v: str) -> Any:
-        members = v.split("/")
-        if all(m in levels for m in members):
-            return (0, tuple(levels.index(m) for m in members))
-        return (1, (v,))
-
-    return scale
-
-
-def normalise_group(name: str) -> str:
-    key = name.strip().casefold().replace("-", "_")
-    key = {"carbon": "carbon_saving"}.get(key, key)
-    if key not in GROUPABLE:
-        raise unknown(
-            "field",
-            name,
-            ["theme", "section", "role", "stage", "rag", "timescale", "cost", "carbon"],
-            "--by",
-        )
-    return key
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_TABLE_COLUMNS",
+    "FILTER_NAMES",
+    "Filters",
+    "Selection",
+    "empty_reason",
+    "order",
+    "resolve",
+    "row",
+    "stage_value",
+]

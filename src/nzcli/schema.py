@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .model import PERIOD_ID, RATING_LEVELS, TIMESCALE_LEVELS, Rag, Role, Stage, canonical_range
+from .model import PERIOD_ID, RATING_LEVELS, TIMESCALE_LEVELS, Rag, Role, Stage
+from .vocab import canonical_range
 
 
 def _range_validator(levels: tuple[str, ...], what: str) -> Any:

@@ -1,6 +1,6 @@
 """CSV renderer (RFC 4180 quoting, one header row, list fields joined with "; ").
 
-`excel=True` is for spreadsheets: CRLF line ends (the caller adds the UTF-8 BOM) and a `'`
+`excel=True` is for spreadsheets: a UTF-8 BOM, CRLF line ends and a `'`
 before any text cell a spreadsheet would run as a formula. Numeric columns stay numbers.
 """
 
@@ -9,22 +9,11 @@ from __future__ import annotations
 import csv
 import io
 
-from . import NUMBER, Grid, machine
+from nzcli.safety import FORMULA_START, neutralise, unneutralise
 
-#: A text cell starting with one of these is a formula to a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Prefix `'` to a cell a spreadsheet would evaluate; Excel shows it as plain text."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unneutralise(text: str) -> str:
-    """Undo `neutralise` (used by `nzcli import`)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
+from . import Style
+from .cells import machine
+from .document import NUMBER, Document, Grid
 
 
 def render_csv(grid: Grid, *, excel: bool = False) -> str:
@@ -47,3 +36,12 @@ def render_csv(grid: Grid, *, excel: bool = False) -> str:
             for row in grid.rows
         )
     return out.getvalue()
+
+
+def render(doc: Document, style: Style) -> str | bytes:
+    grid = doc.csv or next(b for b in doc.blocks if isinstance(b, Grid))
+    text = render_csv(grid, excel=style.excel)
+    return b"\xef\xbb\xbf" + text.encode("utf-8") if style.excel else text
+
+
+__all__ = ["FORMULA_START", "neutralise", "render", "render_csv", "unneutralise"]

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
-from . import NUMBER, RAG, STAGE, Bars, Document, Grid, Heading, Paragraph, escape_controls, human
+from nzcli.safety import escape_controls
+
+from . import Style
+from .cells import human
+from .document import NUMBER, RAG, STAGE, Bars, Document, Grid, Heading, Lines, Paragraph
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #555; --rule: #c8c8c8; --head: #eef1f4; }
@@ -143,6 +147,8 @@ def render_html(doc: Document) -> str:
             body.append(grid(block))
         elif isinstance(block, Bars):
             body.append(bars(block))
+        elif isinstance(block, Lines):
+            body.append("<pre>" + "\n".join(text(line) for line in block.lines) + "</pre>")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -153,3 +159,7 @@ def render_html(doc: Document) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def render(doc: Document, style: Style) -> str:
+    return render_html(doc)

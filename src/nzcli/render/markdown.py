@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import NUMBER, Bars, Block, Grid, Heading, Paragraph, escape_controls, human
+from nzcli.safety import escape_controls
+
+from . import Style
+from .cells import human
+from .document import NUMBER, Bars, Block, Document, Grid, Heading, Lines, Paragraph
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 
@@ -60,4 +64,10 @@ def render_markdown(blocks: Sequence[Block]) -> str:
                 share = f"{100 * n / total:.0f}%" if total else "0%"
                 lines.append(f"| {escape_cell(label)} | {n} | {share} |")
             parts.append("\n".join(lines))
+        elif isinstance(block, Lines):
+            parts.append("  \n".join(escape_inline(line) for line in block.lines))
     return "\n\n".join(parts) + "\n"
+
+
+def render(doc: Document, style: Style) -> str:
+    return render_markdown(doc.blocks)

@@ -15,7 +15,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import NUMBER, RAG, STAGE, Bars, Block, Grid, Heading, Paragraph, escape_controls, human
+from nzcli.safety import escape_controls
+
+from . import Style
+from .cells import human
+from .document import NUMBER, RAG, STAGE, Bars, Block, Document, Grid, Heading, Lines, Paragraph
 
 RAG_STYLE = {
     "Red": "bold white on red",
@@ -164,4 +168,10 @@ def render_table(blocks: Sequence[Block], *, color: bool, width: int) -> str:
             console.print(grid_table(block, color, width))
         elif isinstance(block, Bars):
             console.print(bars(block, color))
+        elif isinstance(block, Lines):
+            out.write("".join(escape_controls(line) + "\n" for line in block.lines))
     return out.getvalue()
+
+
+def render(doc: Document, style: Style) -> str:
+    return render_table(doc.blocks, color=style.color, width=style.width)

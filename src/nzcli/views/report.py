@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .model import NOT_RATED, Plan, Rag, Stage
-from .query import COLUMNS, MIXED, NO_UPDATE, Selection, natural_key, rag_key, row, stage_key
-from .render import (
+from nzcli.groups import MIXED, NO_UPDATE, rag_key, stage_key
+from nzcli.model import NOT_RATED, Plan, Rag, Stage
+from nzcli.query import Selection, row
+from nzcli.render import (
     LABEL,
     LIST,
     NUMBER,
@@ -26,6 +27,9 @@ from .render import (
     Heading,
     Paragraph,
 )
+from nzcli.vocab import COLUMNS, natural_key
+
+from .queries import COLUMN_SPECS
 
 #: Version of the `report --format json` document. Bump on any incompatible change.
 REPORT_FORMAT_VERSION = 1
@@ -101,11 +105,7 @@ def build_report(
         "rag": {k: sum(r["rag"][k] for r in summary_rows) for k in RAG_KEYS},
     }
     keys = plan.keys
-    filters = {
-        name: value
-        for name, value in vars(selection.filters).items()
-        if name != "period" and value not in (None, [])
-    }
+    filters = selection.filters.given()
     return {
         "format_version": REPORT_FORMAT_VERSION,
         "title": title or f"{plan.plan.title}: progress report, {period.name}",
@@ -203,8 +203,6 @@ def report_document(report: dict[str, Any]) -> Document:
             if section["name"]:
                 blocks.append(Heading(section["name"], 3))
             blocks.append(Grid(cols, shown_rows))
-
-    from .views import COLUMN_SPECS
 
     csv = Grid([COLUMN_SPECS[k] for k in COLUMNS], csv_rows)
     return Document(

@@ -31,8 +31,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .model import Plan, plan_from_data, plan_json
+from nzcli.model import Plan, plan_from_data, plan_json
+from nzcli.version import __version__
+
+from .files import TEMP_SUFFIX, atomic_write
 
 #: Environment variable naming the cache folder.
 CACHE_DIR_ENV = "NZCLI_CACHE_DIR"
@@ -68,7 +70,8 @@ def _code_fingerprint() -> str:
     """Size and mtime of the code that decides what a valid plan is: nzcli's modules (for
     development) and the installed pydantic and pydantic-core (found, not imported)."""
     here = Path(__file__).parent
-    files = [here / name for name in ("model.py", "schema.py", "store.py", "cache.py")]
+    files = [here.parent / name for name in ("model.py", "schema.py", "vocab.py")]
+    files += [here / name for name in ("yaml_safe.py", "validate.py", "cache.py")]
     for package in ("pydantic", "pydantic_core"):
         try:
             spec = find_spec(package)
@@ -136,7 +139,7 @@ class Entry:
             }
             line = json.dumps(header, ensure_ascii=True).encode("ascii") + b"\n"
             self.folder.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.path, line + payload)
+            atomic_write(self.path, line + payload, durable=False)
             _prune(self.folder, keep=self.path)
         except Exception:  # read-only folder, full disk, ...: run uncached
             return
@@ -176,27 +179,13 @@ def _digest(payload: bytes) -> str:
     return f"crc32:{zlib.crc32(payload):08x}"
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX + ".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _prune(folder: Path, keep: Path) -> None:
     """Keep the newest `MAX_ENTRIES` entries (and no stale temporary files)."""
     entries: list[tuple[float, Path]] = []
     for child in folder.iterdir():
         name = child.name
         with contextlib.suppress(OSError):
-            if name.startswith(".tmp-") and name.endswith(".part"):
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
                 if child.stat().st_mtime < time.time() - 3600:
                     child.unlink()
             elif name.endswith(_SUFFIX) and child != keep:

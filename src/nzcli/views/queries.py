@@ -6,19 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Action, Period, Plan, record_data
-from .query import (
-    COLUMNS,
-    DEFAULT_TABLE_COLUMNS,
-    Selection,
-    group_order,
-    group_value,
-    natural_key,
-    order,
-    resolve_partner,
-    row,
-)
-from .render import (
+from nzcli import vocab
+from nzcli.groups import group_order, group_value
+from nzcli.model import Action, Period, Plan, record_data
+from nzcli.query import DEFAULT_TABLE_COLUMNS, Selection, order, row
+from nzcli.render import (
     LABEL,
     LIST,
     NUMBER,
@@ -32,7 +24,9 @@ from .render import (
     Grid,
     Heading,
     Paragraph,
+    human,
 )
+from nzcli.vocab import COLUMNS, natural_key
 
 #: How each row column is headed and shown in human formats.
 COLUMN_SPECS: dict[str, Column] = {
@@ -110,8 +104,6 @@ def show_view(plan: Plan, action: Action) -> Document:
     ]
     if action.added_in:
         fields.append(("Added in", action.added_in, TEXT))
-    from .render import human
-
     field_grid = Grid(
         [Column("field", "Field"), Column("value", "Value")],
         [{"field": name, "value": human(value, kind)} for name, value, kind in fields],
@@ -145,7 +137,7 @@ def show_view(plan: Plan, action: Action) -> Document:
 
 def partners_view(plan: Plan, name: str | None, period: Period) -> Document:
     if name is not None:
-        canonical = resolve_partner(plan, name, flag=None)
+        canonical = vocab.partner_name(plan, name, flag=None)
         actions = order(plan, [a for a in plan.actions if canonical in a.partners], period)
         rows = [row(a, period) for a in actions]
         keys = ["id", "theme", "action", "role", "stage", "rag"]

@@ -1,0 +1,48 @@
+"""Cell text shared by the human formats: a value as a person reads it, or as CSV writes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nzcli.model import format_number
+
+from .document import LABEL, NUMBER, OBJECTIVES, RAG, STAGE
+
+
+def human(value: Any, kind: str) -> str:
+    """A value as a person reads it (tables, Markdown, HTML)."""
+    if kind == RAG:
+        return str(value).capitalize() if value else "Not rated"
+    if value is None:
+        return ""
+    if kind == STAGE:
+        return stage_label(str(value))
+    if kind == OBJECTIVES:
+        return "All" if value == "all" else ", ".join(str(v) for v in value)
+    if kind == NUMBER:
+        return format_number(value)
+    if kind == LABEL:
+        return str(value).capitalize()
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def stage_label(value: str) -> str:
+    """ "design" -> "Design"; "A: delivery; B: design" -> "A: Delivery; B: Design"."""
+    parts = []
+    for part in value.split("; "):
+        scheme, sep, stage = part.rpartition(": ")
+        parts.append(f"{scheme}{sep}{stage.capitalize()}")
+    return "; ".join(parts)
+
+
+def machine(value: Any) -> str:
+    """A value as CSV writes it: lists joined with "; ", numbers plain, null empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""What each command answers, as a `nzcli.render.Document` (plain data; nothing printed)."""
