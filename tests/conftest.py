@@ -132,6 +132,26 @@ def golden(name: str, actual: str | bytes, update: bool = False) -> None:
     assert data == path.read_bytes(), f"output differs from golden file {name}"
 
 
+def squeeze(markdown: str) -> str:
+    """Markdown with its pipe tables' alignment padding taken out: each row as
+    `| a | b |`, each rule as `|---|---:|` (right-aligned columns keep their colon), so a
+    test can name a row's cells without counting spaces."""
+    import re
+
+    out = []
+    for line in markdown.split("\n"):
+        if not line.startswith("|"):
+            out.append(line)
+            continue
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        if cells and all(re.fullmatch(r":?-+:?", c) for c in cells):
+            marks = ["---:" if c.endswith(":") and not c.startswith(":") else "---" for c in cells]
+            out.append("|" + "|".join(marks) + "|")
+        else:
+            out.append("| " + " | ".join(c or " " for c in cells) + " |")
+    return "\n".join(out)
+
+
 def identical(a: Any, b: Any) -> bool:
     """Equal, and of the same types all the way down (a str is not a str enum here), with
     record fields and dict keys in the same order."""

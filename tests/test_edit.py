@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, SHIPPED, Run
+from conftest import FIXTURES, SHIPPED, Run, squeeze
 from nzcli import load_plan
 from nzcli.diff import DIFF_COLUMNS, compare
 from nzcli.errors import UsageError
@@ -992,9 +992,10 @@ def test_diff_markdown_and_table(run: Run, history: Path) -> None:
     md = run("diff", "2023-12", "2024-06", "--format", "md", "--data", str(history))
     assert md.exit_code == 0, md
     assert md.stdout.startswith("# Changes from December 2023 to June 2024\n\n" + summary + "\n")
-    assert "| ID | Theme | Action | Change | Stage 2023-12 | Stage 2024-06 |" in md.stdout
-    assert "| T10 | transport | Trial demand responsive transport. |" in md.stdout
-    assert "| Discovery | No update | Not rated | No update |" in md.stdout
+    tables = squeeze(md.stdout)
+    assert "| ID | Theme | Action | Change | Stage 2023-12 | Stage 2024-06 |" in tables
+    assert "| T10 | transport | Trial demand responsive transport. |" in tables
+    assert "| Discovery | No update | Not rated | No update |" in tables
     table = run("diff", "2023-12", "2024-06", "--data", str(history), env={"COLUMNS": "200"})
     assert table.exit_code == 0, table
     assert "Changes from December 2023 to June 2024" in table.stdout

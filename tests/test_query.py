@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 
-from conftest import FIXTURES, SHIPPED, Run, golden
+from conftest import FIXTURES, SHIPPED, Run, golden, squeeze
 
 MINI = str(FIXTURES / "mini.yaml")
 
@@ -381,7 +381,11 @@ def test_empty_result_keeps_each_format_valid(run: Run) -> None:
         EMPTY_NO_RAG,
     )
     md = run("list", "--rag", "red", "--format", "md", "--columns", "id,rag")
-    assert (md.exit_code, md.stdout, md.stderr) == (0, "| ID | RAG |\n|---|---|\n", EMPTY_NO_RAG)
+    assert (md.exit_code, squeeze(md.stdout), md.stderr) == (
+        0,
+        "| ID | RAG |\n|---|---|\n",
+        EMPTY_NO_RAG,
+    )
     table = run("list", "--rag", "red", "--columns", "id,rag")
     assert table.exit_code == 0
     assert table.stdout == "+----------+\n| ID | RAG |\n|----+-----|\n+----------+\n"
@@ -634,7 +638,7 @@ def test_output_file_takes_format_from_extension(run: Run, tmp_path: Path) -> No
     checks: list[tuple[str, Callable[[str], bool]]] = [
         ("out.csv", lambda t: t.startswith("id,theme,")),
         ("out.json", lambda t: json.loads(t)[0]["id"] == "T1"),
-        ("out.md", lambda t: t.startswith("| ID | Theme |")),
+        ("out.md", lambda t: squeeze(t).startswith("| ID | Theme |")),
         ("out.txt", lambda t: t.startswith("+---")),
     ]
     for name, check in checks:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import FIXTURES, ROOT, Run, golden
+from conftest import FIXTURES, ROOT, Run, golden, squeeze
 
 MINI = str(FIXTURES / "mini.yaml")
 
@@ -154,7 +154,7 @@ def test_filtered_report_with_no_rag_says_why(run: Run) -> None:
 
 
 def test_actions_without_an_update_are_marked(run: Run) -> None:
-    md = run("report", "2024-06", "-f", "md", "--data", MINI).stdout
+    md = squeeze(run("report", "2024-06", "-f", "md", "--data", MINI).stdout)
     assert "| T10 | 3 | Trial demand responsive transport. |" in md
     t10 = next(line for line in md.splitlines() if line.startswith("| T10 |"))
     assert t10.endswith("| Not rated | No update for this period |")

@@ -1,8 +1,10 @@
 """GitHub-flavoured Markdown: headings, paragraphs and pipe tables that stay tables.
 
-Every cell is escaped so it stays one cell and renders as the text it holds: `|` and the
-Markdown punctuation are backslash-escaped, `<`, `>` and `&` become entities (no raw HTML
-gets through), newlines become `<br>`.
+Every cell is escaped first, so it stays one cell and renders as the text it holds: `|` and
+the Markdown punctuation are backslash-escaped, `<`, `>` and `&` become entities (no raw
+HTML gets through), newlines become `<br>`. tabulate then lays the escaped cells out as a
+pipe table with aligned columns, so the raw Markdown reads as a table too, where people
+paste it.
 """
 
 from __future__ import annotations
@@ -31,14 +33,22 @@ def escape_cell(text: str) -> str:
     return "<br>".join(part.strip() for part in text.split("\n")) if "\n" in text else text
 
 
+def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -> str:
+    """Escaped cells as an aligned pipe table (numbers right-aligned). tabulate is told
+    that every cell is text already: it must not reformat or re-type what it is given."""
+    from tabulate import tabulate
+
+    align = ["right" if n else "left" for n in numeric]
+    text: str = tabulate(
+        rows, headers, tablefmt="pipe", colalign=align, disable_numparse=True, stralign="left"
+    )
+    return text
+
+
 def table(grid: Grid) -> str:
-    header = "| " + " | ".join(escape_cell(c.header) for c in grid.columns) + " |"
-    rule = "|" + "|".join("---:" if c.kind == NUMBER else "---" for c in grid.columns) + "|"
-    lines = [header, rule]
-    for row in grid.rows:
-        cells = [escape_cell(human(row.get(c.key), c.kind)) or " " for c in grid.columns]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    headers = [escape_cell(c.header) for c in grid.columns]
+    rows = [[escape_cell(human(row.get(c.key), c.kind)) for c in grid.columns] for row in grid.rows]
+    return pipe_table(headers, rows, [c.kind == NUMBER for c in grid.columns])
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:
@@ -54,16 +64,12 @@ def render_markdown(blocks: Sequence[Block]) -> str:
             parts.append(table(block))
         elif isinstance(block, Bars):
             total = sum(n for _, n in block.items)
-            lines = [
-                f"**{escape_inline(block.title)}**",
-                "",
-                "| | Actions | Share |",
-                "|---|---:|---:|",
+            rows = [
+                [escape_cell(label), str(n), f"{100 * n / total:.0f}%" if total else "0%"]
+                for label, n in block.items
             ]
-            for label, n in block.items:
-                share = f"{100 * n / total:.0f}%" if total else "0%"
-                lines.append(f"| {escape_cell(label)} | {n} | {share} |")
-            parts.append("\n".join(lines))
+            parts.append(f"**{escape_inline(block.title)}**")
+            parts.append(pipe_table(["", "Actions", "Share"], rows, [False, True, True]))
         elif isinstance(block, Lines):
             parts.append("  \n".join(escape_inline(line) for line in block.lines))
     return "\n\n".join(parts) + "\n"
