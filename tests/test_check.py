@@ -114,8 +114,8 @@ def test_unknown_references(run: Run) -> None:
 
 def test_unknown_key(run: Run) -> None:
     assert check_lines(run, "unknown-key.yaml") == [
-        "F:104:5: T10: error: actions[2].owner: unknown key; remove it or check its spelling "
-        "(see docs/data-format.md)",
+        "F:104:5: T10: error: actions[2].lead_officer: unknown key; remove it or check its "
+        "spelling (see docs/data-format.md)",
         "F: 5 actions, 1 error, 0 warnings",
     ]
 

@@ -148,10 +148,12 @@ def test_schema_describes_the_data_file(run: Run, tmp_path: Path) -> None:
         "action",
         "role",
         "partners",
+        "owner",
         "timescale",
         "cost",
         "carbon_saving",
         "deliverability_score",
+        "score_note",
         "updates",
         "added_in",
     }

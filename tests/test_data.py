@@ -168,10 +168,12 @@ def test_export_json_matches_source_rows(run: Run) -> None:
         "action",
         "role",
         "partners",
+        "owner",
         "timescale",
         "cost",
         "carbon_saving",
         "deliverability_score",
+        "score_note",
         "updates",
         "added_in",
     ]

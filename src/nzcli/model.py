@@ -97,6 +97,8 @@ class PlanInfo:
     title: str
     organisation: str
     source: str | None = None
+    #: Who to contact about the plan (a team, an address), as published reports show it.
+    contact: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,6 +113,11 @@ class Keys:
 class Period:
     id: str
     name: str
+    #: "draft" while updates are gathered (`period add`), "published" once `period publish`
+    #: has run; a file's periods without a status are published.
+    status: Literal["draft", "published"] = "published"
+    #: The date (YYYY-MM-DD) the period was published, when known.
+    published: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,10 +175,14 @@ class Action:
     action: str
     role: Role | None = None
     partners: list[str] = field(default_factory=list)
+    #: The officer or team responsible for the action's updates.
+    owner: str | None = None
     timescale: str | None = None
     cost: str | None = None
     carbon_saving: str | None = None
     deliverability_score: int | float | None = None
+    #: Why the printed score differs from the rule, where the council's document says so.
+    score_note: str | None = None
     updates: dict[str, Update] = field(default_factory=dict)
     added_in: str | None = None
 

@@ -47,6 +47,7 @@ class PlanInfo(_Model):
     title: str
     organisation: str
     source: str | None = None
+    contact: str | None = None
 
 
 class Keys(_Model):
@@ -59,6 +60,8 @@ class Keys(_Model):
 class Period(_Model):
     id: str
     name: str
+    status: Literal["draft", "published"] = "published"
+    published: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
 
     @field_validator("id")
     @classmethod
@@ -121,10 +124,12 @@ class Action(_Model):
     action: str = Field(min_length=1)
     role: Role | None = None
     partners: list[str] = Field(default_factory=list)
+    owner: str | None = None
     timescale: Timescale | None = None
     cost: Rating | None = None
     carbon_saving: Rating | None = None
     deliverability_score: Annotated[int | float | None, Field(ge=0)] = None
+    score_note: str | None = None
     updates: dict[str, Update] = Field(default_factory=dict)
     added_in: str | None = None
 

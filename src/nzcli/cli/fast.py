@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from . import read  # noqa: F401  (declares the read commands)
-from .spec import COMMANDS, GLOBAL_OPTIONS, Argument, Command, Option, defaults
+from .spec import COMMANDS, GLOBAL_OPTIONS, Argument, Command, Option, declare_commands, defaults
+
+declare_commands(read_only=True)
 
 #: Set (to anything) while a shell asks typer for completions.
 COMPLETE_VAR = "_NZCLI_COMPLETE"

@@ -74,6 +74,10 @@ class Command:
 
 #: Every command, by name, in the order --help lists them.
 COMMANDS: dict[str, Command] = {}
+#: The modules that declare commands: those with read-only commands only (the quick path
+#: imports just these), then the rest. A new module of commands is one more name here.
+READ_MODULES = ("nzcli.cli.read",)
+OTHER_MODULES = ("nzcli.cli.write",)
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
     "period": "Reporting periods: add the next one (`nzcli periods` lists them).",
@@ -181,6 +185,14 @@ def _filters() -> tuple[Option, ...]:
 #: The filters of `list`, `summary`, `report` and `diff`, in order.
 FILTERS = _filters()
 FILTER_DESTS = tuple(f.dest for f in FILTERS)
+
+
+def declare_commands(read_only: bool = False) -> None:
+    """Import the modules that declare the commands (all, or the read-only ones)."""
+    import importlib
+
+    for name in READ_MODULES if read_only else READ_MODULES + OTHER_MODULES:
+        importlib.import_module(name)
 
 
 def defaults(command: Command) -> dict[str, Any]:
