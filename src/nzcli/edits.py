@@ -95,12 +95,13 @@ def _period_key(period_id: str) -> Any:
 
 @dataclass
 class UpdateFields:
-    """New values for one action's update for one period; KEEP leaves a field as it is."""
+    """New values for one action's update for one period; KEEP leaves a field as it is,
+    None clears it (`update --clear stage|rag|text`)."""
 
-    stage: Stage | list[tuple[str, Stage]] | Keep = KEEP
+    stage: Stage | list[tuple[str, Stage]] | Keep | None = KEEP
     scheme: tuple[str, Stage] | Keep = KEEP  # one scheme's stage (update --scheme)
     rag: Rag | Keep | None = KEEP
-    text: str | Keep = KEEP
+    text: str | Keep | None = KEEP
 
     def empty(self) -> bool:
         return all(v is KEEP for v in (self.stage, self.scheme, self.rag, self.text))
@@ -173,6 +174,12 @@ def apply_update(
             changed.append("stage")
     elif isinstance(fields.stage, list) and _set_schemes(entry, fields.stage):
         changed.append("stage")
+    elif fields.stage is None and (entry.get("stage") is not None or entry.get("schemes")):
+        if "schemes" in entry:
+            _replace_key(entry, "schemes", "stage", None)
+        else:
+            entry["stage"] = None
+        changed.append("stage")
     if not isinstance(fields.scheme, _Keep) and _set_one_scheme(
         entry, action, period_id, fields.scheme, notes
     ):
@@ -184,6 +191,9 @@ def apply_update(
     if not isinstance(fields.text, _Keep) and _set(entry, "text", fields.text, UPDATE_KEYS):
         changed.append("text")
 
+    if changed and existing is not None and not any(entry.get(k) for k in UPDATE_KEYS):
+        del updates[period_id]  # nothing left: the action has no update for the period
+        notes.append(f"{action.id}: its update for {period_id} is now empty and is removed")
     if changed and existing is None:
         for key in ("rag", "text") if "schemes" in entry else ("stage", "rag", "text"):
             if key not in entry:  # a new update has every key, null where not given
@@ -284,9 +294,42 @@ def apply_action_values(
     return list(dict.fromkeys(changed))
 
 
-def insert_period(periods: Any, period_id: str, name: str) -> None:
-    """Add a period to the round-trip `periods` sequence, in date order."""
+#: Key order of a period in the data file.
+PERIOD_KEYS: Final = ("id", "name", "status", "published")
+
+
+def insert_period(periods: Any, period_id: str, name: str, status: str = "draft") -> None:
+    """Add a period to the round-trip `periods` sequence, in date order (a draft: the
+    updates are still being gathered)."""
     from ruamel.yaml.comments import CommentedMap
 
     position = sum(1 for p in periods if str(p.get("id", "")) < period_id)
-    periods.insert(position, CommentedMap([("id", _period_key(period_id)), ("name", name)]))
+    periods.insert(
+        position,
+        CommentedMap([("id", _period_key(period_id)), ("name", name), ("status", status)]),
+    )
+
+
+def publish_period(periods: Any, period_id: str, date: str) -> None:
+    """Mark a period of the round-trip `periods` sequence published on `date` (YYYY-MM-DD)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    node = next(p for p in periods if str(p.get("id", "")) == period_id)
+    _set(node, "status", "published", PERIOD_KEYS)
+    _set(node, "published", DoubleQuotedScalarString(date), PERIOD_KEYS)
+
+
+def remove_period(periods: Any, period_id: str) -> None:
+    """Take a period out of the round-trip `periods` sequence."""
+    index = next(i for i, p in enumerate(periods) if str(p.get("id", "")) == period_id)
+    del periods[index]
+
+
+def remove_update(node: Any, period_id: str) -> bool:
+    """Take an action's update for a period out of its round-trip mapping; False when it
+    had none."""
+    updates = node.get("updates")
+    if updates is None or period_id not in updates:
+        return False
+    del updates[period_id]
+    return True

@@ -246,10 +246,32 @@ class Plan:
 
     @property
     def latest_period(self) -> Period:
+        """What "latest" means: the latest published period (a draft is still being
+        gathered); the newest period only while none is published yet."""
+        return self.latest_published or self.newest_period
+
+    @property
+    def latest_published(self) -> Period | None:
+        """The latest published period; None while every period is a draft."""
+        published = [p for p in self.periods if p.status == "published"]
+        return max(published, key=lambda p: p.id) if published else None
+
+    @property
+    def newest_period(self) -> Period:
+        """The period with the latest id, draft or published."""
         return max(self.periods, key=lambda p: p.id)
+
+    @property
+    def drafts(self) -> list[Period]:
+        """The draft periods, oldest first."""
+        return sorted((p for p in self.periods if p.status == "draft"), key=lambda p: p.id)
 
     def period(self, period_id: str) -> Period | None:
         return next((p for p in self.periods if p.id == period_id), None)
+
+    def without_update(self, period_id: str) -> list[Action]:
+        """The actions with no update for a period (who still owes one), in file order."""
+        return [a for a in self.actions if period_id not in a.updates]
 
 
 # ---------------------------------------------------------------------------------------------

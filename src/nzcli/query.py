@@ -140,6 +140,15 @@ class Filters:
             "--id", metavar="PATTERN", complete="id", help="Action ID or pattern: T17, 'T*', 'B1?'."
         ),
     )
+    owner: list[str] = field(
+        default_factory=list,
+        metadata=_filter(
+            "--owner",
+            metavar="NAME",
+            complete="owner",
+            help="The officer or team responsible (any case), or 'none' for no owner.",
+        ),
+    )
     period: str | None = field(
         default=None,
         metadata=_filter(
@@ -239,6 +248,12 @@ def resolve(plan: Plan, filters: Filters) -> Selection:
         needles = [s.casefold() for s in filters.search if s.strip()]
         preds.append(lambda a: any(n in _haystack(a, pid) for n in needles))
 
+    if filters.owner:
+        owners: set[str | None] = set()
+        for value in filters.owner:
+            owners |= vocab.owner_names(plan, value)
+        preds.append(lambda a: a.owner in owners)
+
     if filters.id:
         patterns = [p.strip().upper() for p in filters.id]
         preds.append(lambda a: any(fnmatch.fnmatchcase(a.id.upper(), p) for p in patterns))
@@ -327,6 +342,7 @@ def row(action: Action, period: Period) -> dict[str, Any]:
         "action": action.action,
         "role": action.role.value if action.role else None,
         "partners": list(action.partners),
+        "owner": action.owner,
         "timescale": action.timescale,
         "cost": action.cost,
         "carbon_saving": action.carbon_saving,
@@ -385,6 +401,8 @@ def sort_key(plan: Plan, column: str, period: Period) -> Callable[[Action], Any]
             return (0, ()) if o == "all" else (2, ()) if o is None else (1, tuple(o))
         if column == "partners":
             return [p.casefold() for p in action.partners]
+        if column == "owner":
+            return (action.owner is None, (action.owner or "").casefold())
         if column == "period":
             return 0
         if column == "update":

@@ -1,13 +1,15 @@
-"""Recording progress: `nzcli update`, `period add` and `import` as transactions on the data
-file. Each checks its values against the plan it reads under the lock, changes the
-round-trip nodes (`nzcli.edits`) and lets `store.edit_file` validate and write the result.
+"""Recording progress: `nzcli update` as a transaction on the data file, and the `Outcome`
+every editing operation returns (`nzcli.periods` adds, publishes and removes periods;
+`nzcli.imports` imports sheets; `nzcli.undo` takes a change back). Each checks its values
+against the plan it reads under the lock, changes the round-trip nodes (`nzcli.edits`) and
+lets `store.edit_file` validate, record in the history and write the result.
 
 Nothing here prints or exits: each returns an `Outcome` for the command line to report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +21,11 @@ from .edits import (
     apply_action_values,
     apply_update,
     check_scheme,
-    insert_period,
 )
 from .errors import UsageError
 from .model import Action, Period, Plan
 from .storage.files import DEFAULT_LOCK_TIMEOUT
-from .storage.sheets import SheetRow, parse_csv
+from .storage.history import Journal
 from .storage.yaml_rt import EditSlot
 from .storage.yaml_safe import Document as YamlDocument
 from .store import Edit, edit_file
@@ -54,7 +55,7 @@ class Outcome:
             return f"no change: {self.unchanged}; {path} is unchanged"
         if not self.edit.written:
             return f"dry run: would {self.verb} {self.what} {self.into} {path}; nothing was written"
-        past = {"add": "added", "import": "imported"}.get(self.verb, f"{self.verb}d")
+        past = {"add": "added", "import": "imported", "undo": "undid", "publish": "published"}.get(self.verb, f"{self.verb}d")
         return f"{past} {self.what} {self.into} {path}"
 
 
@@ -78,20 +79,32 @@ class UpdateRequest:
     carbon: str | None = None
     score: str | None = None
     role: str | None = None
+    owner: str | None = None
     add_partners: list[str] = field(default_factory=list)
     remove_partners: list[str] = field(default_factory=list)
+    #: Fields to clear: stage, rag, text (the period's update) or owner (`--clear`).
+    clear: list[str] = field(default_factory=list)
+    #: Allow changing a published period (recorded in the history).
+    reopen: bool = False
+
+    def cleared(self) -> list[str]:
+        """The fields `--clear` names, checked and in a fixed order."""
+        return vocab.parse_clear(self.clear)
 
     def touches_update(self) -> bool:
-        return any(v is not None for v in (self.stage, self.rag, self.text, self.append_text))
+        return any(
+            v is not None for v in (self.stage, self.rag, self.text, self.append_text)
+        ) or bool(set(self.cleared()) & {"stage", "rag", "text"})
 
     def touches_action(self) -> bool:
         return bool(
             any(
                 v is not None
-                for v in (self.timescale, self.cost, self.carbon, self.score, self.role)
+                for v in (self.timescale, self.cost, self.carbon, self.score, self.role, self.owner)
             )
             or self.add_partners
             or self.remove_partners
+            or "owner" in self.cleared()
         )
 
     def check_shape(self) -> None:
@@ -108,15 +121,23 @@ class UpdateRequest:
                 )
         if not self.touches_update() and not self.touches_action():
             raise UsageError(
-                "nothing to change: give --stage, --rag or --text with --period, or an action "
-                "field (--timescale, --cost, --carbon, --score, --role, --add-partner, "
-                "--remove-partner); see `nzcli update --help`"
+                "nothing to change: give --stage, --rag, --text or --clear with --period, or an "
+                "action field (--owner, --timescale, --cost, --carbon, --score, --role, "
+                "--add-partner, --remove-partner); see `nzcli update --help`"
             )
         if self.touches_update() and self.period is None:
             raise UsageError(
-                "--period is required with --stage, --rag and --text: the period the update "
-                "is for, such as --period 2024-06 or --period latest"
+                "--period is required with --stage, --rag, --text and --clear: the period the "
+                "update is for, such as --period 2024-06"
             )
+        for name, value in (
+            ("stage", self.stage),
+            ("rag", self.rag),
+            ("text", self.text if self.text is not None else self.append_text),
+            ("owner", self.owner),
+        ):
+            if value is not None and name in self.cleared():
+                raise UsageError(f"--clear {name} and --{name} both given; give one")
         if self.text is not None and not vocab.clean_text(self.text):
             raise UsageError("--text is empty; give the progress update's words")
         if self.append_text is not None:
@@ -133,6 +154,7 @@ class UpdateRequest:
             ("--carbon", self.carbon),
             ("--score", self.score),
             ("--role", self.role),
+            ("--owner", self.owner),
         ):
             if value is not None and not value.strip():
                 raise UsageError(f"{flag} is empty")
@@ -144,8 +166,12 @@ def update_action(
     *,
     dry_run: bool = False,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
+    journal: Journal | None = None,
 ) -> Outcome:
-    """`nzcli update`: change one action's update for a period and/or the action's fields."""
+    """`nzcli update`: change one action's update for a period and/or the action's fields.
+
+    A published period is read-only unless the request says `reopen` (the history records
+    the reopening)."""
     request.check_shape()
     notes: list[str] = []
     summary: dict[str, Any] = {}
@@ -157,6 +183,8 @@ def update_action(
         period = None
         if request.period is not None:
             period = vocab.resolve_period(plan, request.period)
+            if request.touches_update():
+                _check_open(period, request.reopen, journal, notes)
         fields = _request_fields(request, action)
         if request.append_text is not None and period is not None:
             # read under the lock, so concurrent appends all survive
@@ -176,7 +204,7 @@ def update_action(
 
         return {("actions", index): change}
 
-    edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout)
+    edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout, journal=journal)
     action: Action = summary["action"]
     period: Period | None = summary["period"]
     changed: list[str] = summary.get("changed", [])
@@ -200,7 +228,28 @@ def _request_fields(request: UpdateRequest, action: Action) -> UpdateFields:
         fields.rag = vocab.parse_rag(request.rag)
     if request.text is not None:
         fields.text = vocab.clean_text(request.text)
+    cleared = request.cleared()
+    if "stage" in cleared:
+        fields.stage = None
+    if "rag" in cleared:
+        fields.rag = None
+    if "text" in cleared:
+        fields.text = None
     return fields
+
+
+def _check_open(period: Period, reopen: bool, journal: Journal | None, notes: list[str]) -> None:
+    """Refuse to change a published period unless `reopen`; note the reopening."""
+    if period.status != "published":
+        return
+    if not reopen:
+        raise UsageError(
+            f"{period.id} ({period.name}) is published and read-only; to correct it, give "
+            "--reopen (the history records the reopening)"
+        )
+    if journal is not None:
+        journal.reopened.append(period.id)
+    notes.append(f"{period.id} ({period.name}) is published: reopened to change it")
 
 
 def _request_action_values(request: UpdateRequest, plan: Plan, action: Action) -> ActionValues:
@@ -217,6 +266,10 @@ def _request_action_values(request: UpdateRequest, plan: Plan, action: Action) -
         out.values["deliverability_score"] = vocab.parse_score(request.score)
     if request.role is not None:
         out.values["role"] = vocab.parse_role(request.role).value
+    if request.owner is not None:
+        out.values["owner"] = vocab.clean_text(request.owner)
+    elif "owner" in request.cleared() and action.owner is not None:
+        out.values["owner"] = None
     out.add = [
         vocab.partner_name(plan, p, "--add-partner", adding=True) for p in request.add_partners
     ]
@@ -228,163 +281,3 @@ def _request_action_values(request: UpdateRequest, plan: Plan, action: Action) -
     if both:
         raise UsageError(f"{', '.join(sorted(both))}: both added and removed; give one")
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# nzcli period add
-
-
-def add_period(
-    path: Path,
-    period_text: str,
-    name: str | None = None,
-    *,
-    dry_run: bool = False,
-    timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> Outcome:
-    """`nzcli period add`: a new reporting period, in date order (normally the latest)."""
-    period_id = vocab.normalise_period_id(period_text)
-    label = " ".join((name if name is not None else vocab.default_period_name(period_id)).split())
-    if not label:
-        raise UsageError("--name is empty; give the period's name, such as 'June 2024'")
-    notes: list[str] = []
-
-    def plan_edits(_doc: YamlDocument, plan: Plan) -> Edits:
-        notes.clear()
-        existing = plan.period(period_id)
-        if existing is not None:
-            raise UsageError(
-                f"period {period_id} ({existing.name}) already exists; `nzcli periods` lists "
-                "the periods"
-            )
-        clash = next((p for p in plan.periods if p.name.casefold() == label.casefold()), None)
-        if clash is not None:
-            raise UsageError(f"period {clash.id} is already named {clash.name!r}; give --name")
-        latest = plan.latest_period
-        if period_id < latest.id:
-            notes.append(
-                f"{period_id} is earlier than {latest.id} ({latest.name}), which stays the "
-                "latest period"
-            )
-
-        return {("periods",): lambda periods: insert_period(periods, period_id, label)}
-
-    edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout)
-    return Outcome(edit, "add", f"period {period_id} ({label})", "", notes, into="to")
-
-
-class ImportRejected(UsageError):
-    """An import with bad rows: nothing was applied; `details` has one line per bad row."""
-
-    def __init__(self, message: str, problems: list[str]) -> None:
-        super().__init__(message)
-        self.details = problems
-
-
-def plan_import(
-    plan: Plan, rows: Sequence[SheetRow], period_id: str, name: str
-) -> list[tuple[int, Action, UpdateFields, int]]:
-    """Check every row against the plan: (action index, action, fields, line) for each row
-    that sets something. Raises ImportRejected listing every bad row, before any change."""
-    problems: list[str] = []
-    bad_lines: set[int] = set()
-    seen: dict[str, int] = {}
-    planned: list[tuple[int, Action, UpdateFields, int]] = []
-
-    def bad(row: SheetRow, message: str) -> None:
-        problems.append(f"{name}:{row.line}: {message}")
-        bad_lines.add(row.line)
-
-    for row in rows:
-        if not row.id:
-            bad(row, "no action ID in the 'id' column")
-            continue
-        action = plan.action(row.id)
-        if action is None:
-            bad(row, f"{row.id}: unknown action ID")
-            continue
-        if action.id in seen:
-            bad(row, f"{action.id}: also on line {seen[action.id]}; give each action once")
-            continue
-        seen[action.id] = row.line
-        fields = UpdateFields()
-        if row.stage:
-            try:
-                fields.stage = vocab.parse_stage(row.stage, None)
-            except UsageError as exc:
-                bad(row, f"{action.id}: stage: {exc.message}")
-        if row.rag:
-            try:
-                fields.rag = vocab.parse_rag(row.rag, None)
-            except UsageError as exc:
-                bad(row, f"{action.id}: rag: {exc.message}")
-        if row.text:
-            fields.text = vocab.clean_text(row.text)
-        if not fields.empty() and row.line not in bad_lines:
-            planned.append((plan.actions.index(action), action, fields, row.line))
-    if problems:
-        count = len(bad_lines)
-        raise ImportRejected(
-            f"{name}: {count} bad row{'s' if count != 1 else ''} (listed above); nothing was "
-            "imported and the data file is unchanged",
-            problems,
-        )
-    return planned
-
-
-def import_csv(
-    path: Path,
-    data: bytes,
-    name: str,
-    period_text: str,
-    *,
-    dry_run: bool = False,
-    timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> Outcome:
-    """`nzcli import`: every row checked first, then all applied in one write (or none)."""
-    rows = parse_csv(data, name)
-    notes: list[str] = []
-    changed: dict[str, list[str]] = {}
-    summary: dict[str, Any] = {}
-
-    def plan_edits(_doc: YamlDocument, plan: Plan) -> Edits:
-        notes.clear()
-        changed.clear()
-        period = vocab.resolve_period(plan, period_text)
-        summary["period"] = period
-        planned = plan_import(plan, rows, period.id, name)
-        exported = sorted({r.period for r in rows if r.period and r.period != period.id})
-        if exported:
-            notes.append(
-                f"{name} was exported for {', '.join(exported)}; its values are recorded for "
-                f"{period.id} ({period.name})"
-            )
-        edits: Edits = {}
-        for index, action, fields, _line in planned:
-            edits[("actions", index)] = _import_change(action, period.id, fields, changed, notes)
-        return edits
-
-    edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout)
-    period: Period = summary["period"]
-    count = sum(1 for fields in changed.values() if fields)
-    what = (
-        f"{count} update{'s' if count != 1 else ''} for {period.id} from {name} "
-        f"({len(rows) - count} of {len(rows)} rows unchanged)"
-    )
-    unchanged = f"every row of {name} matches {period.id} already, or is blank"
-    return Outcome(edit, "import", what, unchanged, notes, into="into")
-
-
-def _import_change(
-    action: Action,
-    period_id: str,
-    fields: UpdateFields,
-    changed: dict[str, list[str]],
-    notes: list[str],
-) -> Callable[[Any], None]:
-    def change(node: Any) -> None:
-        mine: list[str] = []
-        changed[action.id] = apply_update(node, action, period_id, fields, mine)
-        notes.extend(n for n in mine if n not in notes)
-
-    return change

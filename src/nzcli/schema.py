@@ -145,6 +145,7 @@ class Plan(_Model):
     plan: PlanInfo
     keys: Keys | None = None
     periods: list[Period] = Field(min_length=1)
-    themes: list[Theme] = Field(min_length=1)
+    #: Required, but may be empty: a plan `nzcli init --empty` made has no themes yet.
+    themes: list[Theme]
     partners: list[Partner] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from .storage.files import (
     read_bytes,
     remove_stale_temporaries,
 )
+from .storage.history import Journal, Write
 from .storage.validate import id_prefix, validate_document
 from .storage.yaml_rt import EditSlot, edit_text
 from .storage.yaml_safe import Document, parse_yaml
@@ -39,13 +40,57 @@ def shipped_data_path() -> Path:
     return here.parents[1] / "data" / "actions.yaml"
 
 
-def resolve_data_path(explicit: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path:
-    """`--data`, else $NZCLI_DATA, else the shipped plan."""
+#: The file name `nzcli init` gives a working copy, and that nzcli looks for in the current
+#: folder and each folder above it (as git looks for `.git`).
+PLAN_FILE = "nzcli.yaml"
+
+
+def find_plan(start: Path) -> Path | None:
+    """The nearest `nzcli.yaml` in `start` or a folder above it; None when there is none."""
+    folder = start.absolute()
+    for candidate in (folder, *folder.parents):
+        path = candidate / PLAN_FILE
+        if path.is_file():
+            return path
+    return None
+
+
+def resolve_data_path(
+    explicit: str | os.PathLike[str] | None,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+) -> Path:
+    """`--data`, else $NZCLI_DATA, else `nzcli.yaml` in the current folder or the nearest
+    folder above it, else the shipped plan (read-only: see `refuse_shipped`)."""
     if explicit:
         return Path(explicit)
     if env.get(DATA_ENV):
         return Path(env[DATA_ENV])
-    return shipped_data_path()
+    found = find_plan(cwd if cwd is not None else Path.cwd())
+    return found if found is not None else shipped_data_path()
+
+
+def is_shipped(path: Path) -> bool:
+    """True for the plan shipped with nzcli (inside the installed package, or the source
+    checkout's data/actions.yaml that the package is built from)."""
+    shipped = shipped_data_path()
+    package = Path(__file__).resolve().parent
+    try:
+        target = path.resolve()
+    except OSError:
+        return False
+    return target == shipped.resolve() or package in target.parents
+
+
+def refuse_shipped(path: Path) -> Path:
+    """`path`, unless it is the shipped plan: editing that would write into the installed
+    package (and the next install would wipe the change), so it is refused with what to do."""
+    if is_shipped(path):
+        raise UsageError(
+            f"{path} is the plan shipped with nzcli and is read-only; run `nzcli init` to "
+            "make a working copy (nzcli.yaml) in this folder, or give --data FILE"
+        )
+    return path
 
 
 def load_plan(
@@ -131,6 +176,7 @@ def edit_file(
     *,
     dry_run: bool = False,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
+    journal: Journal | None = None,
 ) -> Edit:
     """Read, change, validate and write the data file as one locked transaction.
 
@@ -138,13 +184,15 @@ def edit_file(
     `edit_text`; it raises to refuse. The new text must parse and validate as `nzcli check`
     wants, and must differ from the old only in the edited slots, or nothing is written.
     The write is atomic; a dry run reads without taking the lock and writes nothing. Line
-    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them.
+    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them. With a `journal`, the
+    write is recorded in the plan's history under the same lock, first (`storage.history`):
+    a write whose history cannot be recorded does not happen.
     """
     if dry_run:
-        return _edit(path, plan_edits, dry_run=True)
+        return _edit(path, plan_edits, dry_run=True, journal=None)
     with locked(path, timeout):
         remove_stale_temporaries(path)
-        return _edit(path, plan_edits, dry_run=False)
+        return _edit(path, plan_edits, dry_run=False, journal=journal)
 
 
 def _edit(
@@ -152,6 +200,7 @@ def _edit(
     plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
     *,
     dry_run: bool,
+    journal: Journal | None,
 ) -> Edit:
     raw = read_bytes(path)
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -182,8 +231,45 @@ def _edit(
         )
     if not dry_run:
         out = after.replace("\n", "\r\n") if crlf else after
-        atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
+        data = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+        write = Write(path, raw, data, text, after, doc.data, new_doc.data, tuple(edits))
+        with _recorded(journal, write):
+            atomic_write(path, data)
     return Edit(path, text, after, written=not dry_run)
+
+
+def _recorded(journal: Journal | None, write: Write) -> contextlib.AbstractContextManager[Any]:
+    return journal.recording(write) if journal is not None else contextlib.nullcontext()
+
+
+def replace_file(
+    path: Path,
+    replacement: Callable[[bytes, str], str],
+    journal: Journal,
+    *,
+    timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Edit:
+    """Replace the data file's text as one locked, validated, recorded transaction (what
+    `nzcli undo` does). `replacement(raw, text)` gets the file's bytes and its text (LF line
+    ends, no BOM) and returns the new text, or raises to refuse; the new text must validate.
+    Line ends and a BOM stay as the file had them."""
+    with locked(path, timeout):
+        remove_stale_temporaries(path)
+        raw = read_bytes(path)
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        original = decode_text(raw, path)
+        crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
+        text = original.replace("\r\n", "\n") if crlf else original
+        after = replacement(raw, text)
+        if after == text:
+            return Edit(path, text, text, written=False)
+        new_doc = _refuse_invalid(after, str(path))
+        old_data = parse_yaml(text, str(path)).data
+        out = after.replace("\n", "\r\n") if crlf else after
+        data = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+        with journal.recording(Write(path, raw, data, text, after, old_data, new_doc.data)):
+            atomic_write(path, data)
+    return Edit(path, text, after, written=True)
 
 
 def _refuse_invalid(text: str, path: str) -> Document:

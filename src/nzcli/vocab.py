@@ -56,6 +56,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     "action",
     "role",
     "partners",
+    "owner",
     "timescale",
     "cost",
     "carbon_saving",
@@ -224,6 +225,53 @@ def parse_count(text: str, flag: str) -> int:
     return int(cleaned)
 
 
+#: What `update --clear` takes: the period's update fields, and the action's owner.
+CLEARABLE: Final = ("stage", "rag", "text", "owner")
+
+
+def parse_clear(values: Iterable[str], flag: str = "--clear") -> list[str]:
+    """`--clear stage --clear RAG` -> ["stage", "rag"] (in `CLEARABLE` order)."""
+    chosen = set()
+    for value in values:
+        key = " ".join(value.split()).casefold()
+        key = {"update": "text"}.get(key, key)
+        if key not in CLEARABLE:
+            raise unknown("field", value, list(CLEARABLE), flag)
+        chosen.add(key)
+    return [k for k in CLEARABLE if k in chosen]
+
+
+#: What a stage or RAG cell of an import says to keep last period's value ("no change since
+#: last time", as `nzcli sheet` writes it; these spellings too, any case).
+CARRY: Final = "no change since last time"
+_CARRY_SPELLINGS: Final = frozenset(
+    {CARRY, "no change", "unchanged", "as before", "same as last time", "same"}
+)
+
+
+def is_carry(text: str) -> bool:
+    """True for a cell that says "as last time" (`CARRY` and its other spellings)."""
+    return " ".join(text.replace("_", " ").split()).casefold().rstrip(".") in _CARRY_SPELLINGS
+
+
+def owner_names(plan: Plan, value: str, flag: str = "--owner") -> set[str | None]:
+    """The owners an --owner value names (any case and spacing); `none` for actions that
+    have no owner. UsageError naming the plan's owners when it names none of them."""
+    v = " ".join(value.split()).casefold()
+    if v in (NO_SECTION, "(none)"):
+        return {None}
+    owners = sorted({a.owner for a in plan.actions if a.owner}, key=str.casefold)
+    found: set[str | None] = {o for o in owners if o.casefold() == v}
+    if not found:
+        if not owners:
+            raise UsageError(
+                f"{flag}: no action has an owner yet; set one with `nzcli update ID --owner "
+                "NAME` or an owner column in an import"
+            )
+        raise unknown("owner", value, [*owners, NO_SECTION], flag)
+    return found
+
+
 def clean_text(text: str) -> str:
     """An update as the data file keeps it: one line; line breaks become spaces."""
     return " ".join(line.strip() for line in text.strip().splitlines() if line.strip())
@@ -272,9 +320,23 @@ def default_period_name(period_id: str) -> str:
 
 
 def resolve_period(plan: Plan, text: str | None) -> Period:
-    """`latest`, `2023-12`, `december-2023`, `dec-2023`, `"December 2023"` -> a Period."""
-    if text is None or text.strip().casefold() == "latest":
+    """`latest`, `2023-12`, `december-2023`, `dec-2023`, `"December 2023"` -> a Period.
+
+    `latest` is the latest *published* period (a draft is still being gathered; name it to
+    read it); NotFound while none is published. Not given (None): the latest published
+    period, else the newest draft."""
+    if text is None:
         return plan.latest_period
+    if text.strip().casefold() == "latest":
+        published = plan.latest_published
+        if published is None:
+            newest = plan.newest_period
+            raise NotFound(
+                f"no period is published yet, so there is no latest period ({newest.id} is a "
+                f"draft): name the period (--period {newest.id}) or publish it with "
+                f"`nzcli period publish {newest.id}`"
+            )
+        return published
     wanted = parse_period_id(text)
     for period in plan.periods:
         if period.id == wanted or period.name.casefold() == text.strip().casefold():

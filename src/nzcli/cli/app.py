@@ -17,15 +17,18 @@ import typer
 from nzcli.errors import ExitCode
 from nzcli.version import __version__
 
-from . import complete, read, write  # noqa: F401  (read and write declare the commands)
+from . import complete
 from .context import Context
 from .run import apply_globals, fail, run_command
-from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param
+from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param, declare_commands
+
+declare_commands()
 
 HELP = (
     "Query and report on a council's climate action plan, kept as one YAML file.\n\n"
-    "The data file is --data FILE, else $NZCLI_DATA, else the plan shipped with nzcli "
-    "(Leicestershire County Council's Net Zero Action Plan)."
+    "The data file is --data FILE, else $NZCLI_DATA, else nzcli.yaml in this folder or the "
+    "nearest folder above it (`nzcli init` makes one), else the plan shipped with nzcli "
+    "(Leicestershire County Council's Net Zero Action Plan), which is read-only."
 )
 SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -60,6 +63,10 @@ def _parameter(param: Param, formats: Sequence[str] = ()) -> inspect.Parameter:
             show_default=False,
             autocompletion=completion,
         )
+        if param.multiple:
+            return inspect.Parameter(
+                param.dest, keyword, annotation=Annotated[list[str], argument]
+            )
         if param.required:
             return inspect.Parameter(param.dest, keyword, annotation=Annotated[str, argument])
         return inspect.Parameter(

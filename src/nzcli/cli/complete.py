@@ -16,6 +16,10 @@ def _from_plan(plan: Plan, kind: str) -> list[str]:
         return [p.name for p in plan.partners]
     if kind == "period":
         return ["latest", *plan.period_ids]
+    if kind == "owner":
+        return sorted({a.owner for a in plan.actions if a.owner}, key=str.casefold)
+    if kind == "draft":
+        return [p.id for p in plan.drafts]
     if kind == "id":
         return [a.id for a in plan.actions]
     if kind == "section":

@@ -41,6 +41,9 @@ class Context:
     #: --color: auto, always or never.
     color: str = "auto"
     debug: bool = False
+    #: The command being run, as a command line (`update T1 --period 2024-06 --stage
+    #: delivery`), for the history of the plan (set by `nzcli.cli.run.run_command`).
+    invocation: str = ""
     #: Plans this process loaded, kept alive until it ends (see `nzcli.cli.main`).
     plans: list[Plan] = field(default_factory=list, repr=False)
     #: For tests: called with (command name, context, the function's keyword arguments)
@@ -61,14 +64,22 @@ class Context:
     # -- the plan ------------------------------------------------------------------------
 
     def data_path(self) -> Path:
-        """The plan file commands read and write: --data, else the environment's, else the
-        shipped plan (`nzcli.store.resolve_data_path`, the one place this is decided)."""
+        """The plan file commands read and write: --data, else the environment's, else
+        nzcli.yaml here or in a folder above, else the shipped plan
+        (`nzcli.store.resolve_data_path`, the one place this is decided)."""
         from nzcli.errors import OptionError
         from nzcli.store import resolve_data_path
 
         if self.data == "":
             raise OptionError("give a file name", "--data")
         return resolve_data_path(Path(self.data) if self.data is not None else None, self.env)
+
+    def edit_path(self) -> Path:
+        """The plan file an editing command writes: `data_path()`, refused when it is the
+        plan shipped with nzcli (`nzcli init` makes a working copy)."""
+        from nzcli.store import refuse_shipped
+
+        return refuse_shipped(self.data_path())
 
     def load(self) -> Plan:
         """The validated plan (from the cache when it can be)."""

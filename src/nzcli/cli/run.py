@@ -33,6 +33,7 @@ def run_command(ctx: Context, command: Command, values: Mapping[str, Any]) -> in
     None for an option not given); the exit code. Errors become one line on stderr."""
 
     def call() -> int:
+        ctx.invocation = invocation(command, values)
         kwargs = gather(ctx, command, values)
         if ctx.record is not None:
             ctx.record(command.name, ctx, kwargs)
@@ -40,6 +41,29 @@ def run_command(ctx: Context, command: Command, values: Mapping[str, Any]) -> in
         return emit(ctx, COMMANDS[command.name].function(ctx, **kwargs))
 
     return guard(ctx, call)
+
+
+def invocation(command: Command, values: Mapping[str, Any]) -> str:
+    """The command as one canonical command line (for the plan's history): its name, then
+    each argument and option given (but --data: the history is the plan's own), in
+    declaration order, shell-quoted."""
+    import shlex
+
+    from .spec import Argument
+
+    words = command.name.split()
+    for param in command.params:
+        value = values.get(param.dest)
+        if param.dest == "data" or value is None or value is False or value == []:
+            continue
+        if isinstance(param, Argument):
+            words.extend(value if isinstance(value, list) else [value])
+        elif param.flag:
+            words.append(param.flags[0])
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                words.extend([param.flags[0], item])
+    return shlex.join(words)
 
 
 def gather(ctx: Context, command: Command, values: Mapping[str, Any]) -> dict[str, Any]:

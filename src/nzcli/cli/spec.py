@@ -47,6 +47,8 @@ class Argument:
     help: str
     required: bool = True
     complete: str | None = None
+    #: Takes one or more values: the command receives a list.
+    multiple: bool = False
 
 
 Param = Option | Argument
@@ -76,11 +78,12 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 #: The modules that declare commands: those with read-only commands only (the quick path
 #: imports just these), then the rest. A new module of commands is one more name here.
-READ_MODULES = ("nzcli.cli.read",)
-OTHER_MODULES = ("nzcli.cli.write",)
+READ_MODULES = ("nzcli.cli.read", "nzcli.cli.progress")
+OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.cycle")
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
-    "period": "Reporting periods: add the next one (`nzcli periods` lists them).",
+    "period": "Reporting periods: add a draft, publish it, remove a draft "
+    "(`nzcli periods` lists them).",
 }
 
 F = Callable[..., "Result"]
@@ -110,7 +113,8 @@ def command(
 DATA = Option(
     "data",
     ("--data",),
-    "The plan file (default: $NZCLI_DATA, else the shipped plan).",
+    "The plan file (default: $NZCLI_DATA, else nzcli.yaml here or in a folder above, else "
+    "the shipped plan, read-only).",
     "FILE",
     complete="path",
 )

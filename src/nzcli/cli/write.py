@@ -1,6 +1,8 @@
 """The commands that change the data file: `period add`, `update` and `import`. Each is its
-declaration and a body that calls `nzcli.record` and reports the outcome: the dry run's diff
-on stdout, one line (and any notes) on stderr."""
+declaration and a body that calls an operation (`nzcli.record`, `nzcli.periods`,
+`nzcli.imports`) and reports the outcome: the dry run's diff on stdout, one line (and any
+notes) on stderr. Each writes the plan `Context.edit_path()` names (never the shipped plan)
+and records the write in the plan's history (`journal`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,14 @@ from .spec import DATA, DRY_RUN, Argument, Option, command
 
 if TYPE_CHECKING:
     from nzcli.record import Outcome
+    from nzcli.storage.history import Journal
+
+
+def journal(ctx: Context) -> Journal:
+    """How this command's write is recorded in the plan's history."""
+    from nzcli.storage.history import Journal
+
+    return Journal(ctx.invocation)
 
 
 def _report(outcome: Outcome) -> Result:
@@ -52,17 +62,21 @@ NAME = Option("name", ("--name",), 'Its name (default: from the id, "June 2024")
     DATA,
 )
 def period_add(ctx: Context, *, period_id: str, name: str | None, dry_run: bool) -> Result:
-    """Add a reporting period; it becomes the latest.
+    """Add a reporting period, as a draft, for this round's updates.
 
-    Commands that read "the latest period" (list, report, check's no-update warning) move
-    on to it. Refuses a period that already exists.
+    A draft is where updates are gathered (`update`, `import`, `status` name it); "latest"
+    (in `report latest`, `list`, `diff`, `check`) keeps meaning the latest published period
+    until `nzcli period publish` publishes it. Refuses a period that already exists.
 
     Example: nzcli period add 2024-06 --name "June 2024"
     """
-    from nzcli.record import add_period
+    from nzcli.periods import add_period
 
-    timeout = ctx.lock_timeout()
-    return _report(add_period(ctx.data_path(), period_id, name, dry_run=dry_run, timeout=timeout))
+    path, timeout = ctx.edit_path(), ctx.lock_timeout()
+    outcome = add_period(
+        path, period_id, name, dry_run=dry_run, timeout=timeout, journal=journal(ctx)
+    )
+    return _report(outcome)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,6 +135,13 @@ UPDATE_OPTIONS = (
     _update_option("carbon", "--carbon", metavar="L|M|H", panel=_ACTION, help="Carbon saving."),
     _update_option("score", "--score", metavar="N", panel=_ACTION, help="Deliverability score."),
     _update_option("role", "--role", metavar="ROLE", panel=_ACTION, help="lead, ask or influence."),
+    _update_option(
+        "owner",
+        "--owner",
+        metavar="NAME",
+        panel=_ACTION,
+        help="The officer or team responsible for the action's updates.",
+    ),
     Option(
         "add_partner",
         ("--add-partner",),
@@ -139,6 +160,22 @@ UPDATE_OPTIONS = (
         complete="partner",
         panel=_ACTION,
     ),
+    Option(
+        "clear",
+        ("--clear",),
+        "Clear a field: stage, rag or text (the period's update), or owner (repeatable). "
+        "An update left with nothing is removed.",
+        "FIELD",
+        multiple=True,
+        complete="clear",
+    ),
+)
+
+REOPEN = Option(
+    "reopen",
+    ("--reopen",),
+    "Allow changing a published period (a correction; the history records it).",
+    flag=True,
 )
 
 
@@ -146,6 +183,7 @@ UPDATE_OPTIONS = (
     "update",
     Argument("action_id", "ID", "Action ID (any case): T17.", complete="id"),
     UPDATE_OPTIONS,
+    REOPEN,
     DRY_RUN,
     DATA,
 )
@@ -165,16 +203,21 @@ def update(
     carbon: str | None,
     score: str | None,
     role: str | None,
+    owner: str | None,
     add_partner: list[str],
     remove_partner: list[str],
+    clear: list[str],
+    reopen: bool,
     dry_run: bool,
 ) -> Result:
     """Record an action's update for a period, or change the action's own fields.
 
-    Creates the period's update when it has none; otherwise changes only the fields given.
-    The file is checked before it is written (a change that would make it invalid is
-    refused) and written atomically under a lock ($NZCLI_LOCK_TIMEOUT seconds, default 10).
-    Comments, order and layout elsewhere in the file stay exactly as they were.
+    Creates the period's update when it has none; otherwise changes only the fields given
+    (--clear empties one). A published period is read-only unless --reopen. The file is
+    checked before it is written (a change that would make it invalid is refused), written
+    atomically under a lock ($NZCLI_LOCK_TIMEOUT seconds, default 10) and recorded in the
+    plan's history (`nzcli history`, `nzcli undo`). Comments, order and layout elsewhere in
+    the file stay exactly as they were.
 
     With --scheme on a period that has no update yet, the other schemes' stages are carried
     forward from the previous period (a note says so).
@@ -186,6 +229,8 @@ def update(
       nzcli update T17 --period latest --scheme "Ivanhoe Line" --stage delivery
 
       nzcli update T3 --timescale M --add-partner "Midlands Connect" --dry-run
+
+      nzcli update T5 --period 2024-06 --clear rag --owner "Transport team"
     """
     from nzcli.record import UpdateRequest, update_action
 
@@ -210,12 +255,17 @@ def update(
         carbon=carbon,
         score=score,
         role=role,
+        owner=owner,
         add_partners=add_partner,
         remove_partners=remove_partner,
+        clear=clear,
+        reopen=reopen,
     )
     request.check_shape()
-    timeout = ctx.lock_timeout()
-    return _report(update_action(ctx.data_path(), request, dry_run=dry_run, timeout=timeout))
+    path, timeout = ctx.edit_path(), ctx.lock_timeout()
+    return _report(
+        update_action(path, request, dry_run=dry_run, timeout=timeout, journal=journal(ctx))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,49 +274,87 @@ def update(
 IMPORT_PERIOD = Option(
     "period",
     ("--period",),
-    "The period the updates are for (required): 2024-06, june-2024, latest.",
+    "The period the updates are for: 2024-06, june-2024 (default: the one the sheets "
+    "say they were made for).",
     "PERIOD",
     complete="period",
+)
+FORCE = Option(
+    "force",
+    ("--force",),
+    "Import a sheet made for another period into --period all the same.",
+    flag=True,
 )
 
 
 @command(
     "import",
     Argument(
-        "csv_file",
-        "FILE.csv",
-        "A CSV as `nzcli list --format csv` or `nzcli report --format csv` writes it.",
+        "files",
+        "FILE...",
+        "Sheets (CSV) as `nzcli sheet`, `list` or `report --format csv` write them; - for "
+        "stdin.",
         complete="path",
+        multiple=True,
     ),
     IMPORT_PERIOD,
+    FORCE,
+    REOPEN,
     DRY_RUN,
     DATA,
 )
-def import_(ctx: Context, *, csv_file: str, period: str | None, dry_run: bool) -> Result:
-    """Record many updates at once from a spreadsheet (CSV).
+def import_(
+    ctx: Context,
+    *,
+    files: list[str],
+    period: str | None,
+    force: bool,
+    reopen: bool,
+    dry_run: bool,
+) -> Result:
+    """Record many updates at once from spreadsheets (CSV), all or nothing.
 
-    Reads the columns id, stage, rag and update (others are ignored); a blank cell leaves
-    that field as it is. For an action with schemes, stage is 'Scheme A: delivery; Scheme
-    B: design'. Accepts what Excel saves: a BOM, CRLF line ends and cells defused with a
-    leading ' by --excel. Every row is checked first: if any is bad, each bad row is listed
-    as FILE:LINE: ID: reason and nothing is imported (exit 2). Otherwise every change is
-    written at once, atomically.
+    Reads the columns id, stage, rag, update and owner, by the headers people use: the
+    export's own, the council's document's ("Action ID", "Project stage", "Project Status",
+    "RAG", "December 2023 Update"), "Progress update", "Owner", any case and spacing;
+    other columns are ignored. A sheet without an id or an update column is refused,
+    naming the columns it has. A blank cell leaves that field as it is; "no change since
+    last time" in a stage (or RAG) cell carries last period's value into a new update. For
+    an action with schemes, stage is 'Scheme A: delivery; Scheme B: design'.
+
+    Every row of every file is checked first: if any is bad (an unknown ID or value, an
+    action given twice, a spreadsheet error value such as #NAME? or Err:509), each is listed
+    as FILE:LINE: ID: column: reason and nothing is imported (exit 2). A sheet made for
+    another period is refused unless --period names that period or --force is given; a
+    published period is read-only unless --reopen. Otherwise every change is written at
+    once, atomically, and recorded in the history.
 
     Examples:
 
-      nzcli import june-2024.csv --period 2024-06 --dry-run
+      nzcli import june-2024.csv --dry-run
 
-      nzcli import june-2024.csv --period 2024-06
+      nzcli import transport.csv waste.csv --period 2024-06
     """
-    from nzcli.record import import_csv
+    from nzcli.imports import import_sheets
+    from nzcli.storage.sheets import parse_csv
 
-    if period is None:
-        raise UsageError(
-            "--period is required: the period these updates are for, such as "
-            "--period 2024-06 or --period latest"
-        )
-    raw = _read_input(ctx, csv_file, "import")
-    name = "<stdin>" if csv_file == "-" else csv_file
-    timeout = ctx.lock_timeout()
-    outcome = import_csv(ctx.data_path(), raw, name, period, dry_run=dry_run, timeout=timeout)
+    if not files:
+        raise UsageError("give the sheet to import: nzcli import FILE.csv")
+    if files.count("-") > 1:
+        raise UsageError("- (stdin) can be given once")
+    sheets = []
+    for name in files:
+        raw = _read_input(ctx, name, "import")
+        sheets.append(parse_csv(raw, "<stdin>" if name == "-" else name))
+    path, timeout = ctx.edit_path(), ctx.lock_timeout()
+    outcome = import_sheets(
+        path,
+        sheets,
+        period,
+        force=force,
+        reopen=reopen,
+        dry_run=dry_run,
+        timeout=timeout,
+        journal=journal(ctx),
+    )
     return _report(outcome)

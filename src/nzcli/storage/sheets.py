@@ -1,47 +1,221 @@
-"""Reading the spreadsheets officers send back: rows of (id, stage, RAG, update).
+"""Reading the spreadsheets officers send back, as rows of cells that know where they came
+from.
 
-`parse_csv` reads a CSV as `nzcli list/report --format csv` writes it (with or without
---excel). Every failure is a `UsageError` naming the file and line.
+Whatever the file type, a sheet becomes a `Sheet`: its header read by `read_header` (the
+headers people use: the export's own `id, stage, rag, update`, the council's document's
+"Action ID", "Project stage", "Project Status", "RAG", "December 2023 Update", and
+"Progress update", "Owner"..., any case and spacing), then one `SheetRow` per data row whose
+cells each carry their location: `june.csv:12` in a CSV, `june.xlsx: Updates!O12` in a
+workbook. `nzcli.imports` checks the rows against the plan; nothing here knows the plan.
+`parse_csv` reads a CSV; a workbook reader makes the same `Sheet` from its cells.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 from nzcli.errors import UsageError
 from nzcli.safety import unneutralise
 
+#: The columns import reads, by key: "id", then the update's "stage", "rag" and "update"
+#: (its words), the action's "owner", and the "period" the sheet was made for.
+KEYS: Final = ("id", "stage", "rag", "update", "owner", "period")
+
+#: Headers (compared casefolded, with `_`, `-` and runs of spaces as one space) -> key.
+HEADERS: Final = {
+    "id": "id",
+    "action id": "id",
+    "action ref": "id",
+    "ref": "id",
+    "reference": "id",
+    "stage": "stage",
+    "project stage": "stage",
+    "project status": "stage",
+    "current project stage": "stage",
+    "current stage": "stage",
+    "rag": "rag",
+    "rag rating": "rag",
+    "rag status": "rag",
+    "update": "update",
+    "text": "update",
+    "progress update": "update",
+    "progress": "update",
+    "update text": "update",
+    "latest update": "update",
+    "owner": "owner",
+    "action owner": "owner",
+    "officer": "owner",
+    "lead officer": "owner",
+    "responsible officer": "owner",
+    "period": "period",
+    "reporting period": "period",
+}
+#: Headers the export writes beside the editable cells, read by no one (last time's values).
+IGNORED: Final = frozenset(
+    {"previous period", "previous stage", "previous rag", "previous update"}
+)
+#: "December 2023 Update", "June 2024 progress update", "Update 2024-06": an update column
+#: named for its period.
+_DATED_UPDATE = re.compile(r"(?:(.+?) )?(?:progress )?update(?: (.+))?")
+
+#: Spreadsheet error values (Excel's, in English and some other languages, and
+#: LibreOffice's `Err:NNN`): what a cell shows when a formula failed. The words behind
+#: them are lost, so a cell holding one is refused, never imported as text.
+_ERROR_VALUE = re.compile(
+    r"#(?:NAME\?|REF!|VALUE!|N/A|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|"
+    r"BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|EXTERNAL!|PYTHON!|NV|WERT!|BEZUG!|ZAHL!|NOM\?|"
+    r"VALEUR!|NOMBRE!|NUL!|NOMBRE\?|VALOR!|NOMBRE|REF|N/D|DIV/0|NUM)|Err:\d{3}",
+    re.IGNORECASE,
+)
+
+
+def is_error_value(text: str) -> bool:
+    """True for a cell showing a spreadsheet error (`#NAME?`, `#REF!`, `Err:509`, ...)."""
+    return _ERROR_VALUE.fullmatch(text.strip()) is not None
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA" (a spreadsheet's name for a column)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell import reads: its text (a `'` that defused a formula taken off, spaces
+    stripped; "" when blank), where it is, and how to name its column in a message."""
+
+    text: str
+    #: Where a person finds it: "june.csv:12", "june.xlsx: Updates!O12".
+    where: str
+    #: Its column as a message names it: "'Progress update' (column O)".
+    column: str
+
 
 @dataclass(frozen=True)
 class SheetRow:
-    """One data row of an import file (cells un-prefixed and stripped; "" = blank)."""
+    """A data row: where it is, and its cells by key (`KEYS`; a key whose column the sheet
+    lacks is absent)."""
 
-    line: int
-    id: str
-    stage: str = ""
-    rag: str = ""
-    text: str = ""
-    period: str = ""
+    where: str
+    cells: dict[str, Cell]
+    #: The row's line (CSV) or row number (workbook), for ordering and "also on line N".
+    line: int = 0
 
+    def text(self, key: str) -> str:
+        cell = self.cells.get(key)
+        return cell.text if cell is not None else ""
 
-#: Header names (any case) for the columns import reads; other columns are ignored.
-IMPORT_COLUMNS: Final = {
-    "id": "id",
-    "stage": "stage",
-    "rag": "rag",
-    "update": "update",
-    "text": "update",
-    "period": "period",
-}
+    @property
+    def id(self) -> str:
+        return self.text("id")
 
 
-def parse_csv(data: bytes, name: str) -> list[SheetRow]:
-    """Rows of a CSV written by `nzcli list/report --format csv` (with or without --excel):
-    BOM and CRLF accepted, `'`-defused cells restored. Raises UsageError for a file that is
-    not such a CSV (not UTF-8, no `id` column, broken quoting)."""
+@dataclass(frozen=True)
+class Header:
+    """A sheet's header read: the column of each key, the headers as written (by key, for
+    messages), and the period an update column's name gives ("December 2023 Update")."""
+
+    columns: dict[str, int]
+    names: dict[str, str]
+    period: str | None = None
+
+
+@dataclass
+class Sheet:
+    """A sheet to import: its name (the file, as given), its header and its rows."""
+
+    name: str
+    header: Header
+    rows: list[SheetRow] = field(default_factory=list)
+
+    def periods(self) -> dict[str, str]:
+        """The periods this sheet says it was made for -> where it says so."""
+        found: dict[str, str] = {}
+        if self.header.period is not None:
+            found[self.header.period] = f"its {self.header.names['update']!r} column"
+        for row in self.rows:
+            text = row.text("period")
+            if text:
+                found.setdefault(normalise_header_period(text) or text, row.cells["period"].where)
+        return found
+
+
+def _key(cell: str) -> str:
+    return " ".join(re.sub(r"[_\-]+", " ", cell).split()).casefold()
+
+
+def normalise_header_period(text: str) -> str | None:
+    """ "December 2023", "dec 2023", "2023-12" -> "2023-12"; None for anything else."""
+    from nzcli.vocab import parse_period_id
+
+    cleaned = text.strip()
+    if re.fullmatch(r"\d{4}[ /_]\d{2}", cleaned):
+        cleaned = f"{cleaned[:4]}-{cleaned[5:]}"
+    return parse_period_id(cleaned)
+
+
+def read_header(cells: Sequence[str], where: str, name: str) -> Header:
+    """Which column holds which key. UsageError, naming the columns found, when a key's
+    column appears twice, or there is no id column or no update column (its words)."""
+    columns: dict[str, int] = {}
+    names: dict[str, str] = {}
+    period: str | None = None
+    for index, cell in enumerate(cells):
+        key = _key(cell)
+        found = HEADERS.get(key)
+        dated = None
+        if found is None and key not in IGNORED:
+            match = _DATED_UPDATE.fullmatch(key)
+            when = match and (match.group(1) or match.group(2))
+            if match and when and not (match.group(1) and match.group(2)):
+                dated = normalise_header_period(when)
+                found = "update" if dated is not None else None
+        if found is None:
+            continue
+        if found in columns:
+            raise UsageError(
+                f"{where}: the {found!r} column appears twice ({names[found]!r} and "
+                f"{cell.strip()!r}); keep one"
+            )
+        columns[found] = index
+        names[found] = cell.strip()
+        if dated is not None:
+            period = dated
+    listed = ", ".join(repr(c.strip()) for c in cells if c.strip()) or "none"
+    if "id" not in columns:
+        hint = (
+            "; the cells seem to be separated by ';': save the file with commas"
+            if len(cells) == 1 and ";" in cells[0]
+            else ""
+        )
+        raise UsageError(
+            f"{where}: no action ID column (found: {listed}){hint}; the first row must name "
+            "the columns, as `nzcli sheet` writes them: id, …, stage, rag, update"
+        )
+    if "update" not in columns:
+        raise UsageError(
+            f"{where}: no update column (found: {listed}); nothing was imported. Name the "
+            "column of progress updates 'update' (or 'Progress update', 'December 2023 "
+            "Update'), so that no one's words are dropped"
+        )
+    return Header(columns, names, period)
+
+
+def parse_csv(data: bytes, name: str) -> Sheet:
+    """A CSV sheet (as `nzcli sheet`, `list` or `report --format csv` write it, with or
+    without --excel; or any with recognised headers): BOM and CRLF accepted, `'`-defused
+    cells restored. UsageError for a file that is not such a CSV (not UTF-8, no id or update
+    column, broken quoting)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -51,9 +225,7 @@ def parse_csv(data: bytes, name: str) -> list[SheetRow]:
             "save as 'CSV UTF-8 (Comma delimited)' and import that file"
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: list[str] | None = None
-    columns: dict[str, int] = {}
-    rows: list[SheetRow] = []
+    sheet: Sheet | None = None
     line = 1
     try:
         for record in reader:
@@ -61,49 +233,28 @@ def parse_csv(data: bytes, name: str) -> list[SheetRow]:
             cells = [unneutralise(c).strip() for c in record]
             if not any(cells):
                 continue
-            if header is None:
-                header = cells
-                columns = _import_columns(header, name, start)
+            if sheet is None:
+                sheet = Sheet(name, read_header(cells, f"{name}:{start}", name))
                 continue
-            got = {k: (cells[i] if i < len(cells) else "") for k, i in columns.items()}
-            rows.append(
+            where = f"{name}:{start}"
+            sheet.rows.append(
                 SheetRow(
+                    where,
+                    {
+                        key: Cell(
+                            cells[i] if i < len(cells) else "",
+                            where,
+                            f"{sheet.header.names[key]!r} (column {column_letter(i)})",
+                        )
+                        for key, i in sheet.header.columns.items()
+                    },
                     start,
-                    got["id"],
-                    got.get("stage", ""),
-                    got.get("rag", ""),
-                    got.get("update", ""),
-                    got.get("period", ""),
                 )
             )
     except csv.Error as exc:
         raise UsageError(f"{name}:{line}: not valid CSV: {exc}") from None
-    if header is None:
+    if sheet is None:
         raise UsageError(
             f"{name}: the file is empty; expected a header row, then one row per action"
         )
-    return rows
-
-
-def _import_columns(header: list[str], name: str, line: int) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        key = IMPORT_COLUMNS.get(" ".join(cell.split()).casefold())
-        if key is None:
-            continue
-        if key in columns:
-            raise UsageError(f"{name}:{line}: the {key!r} column appears twice; keep one")
-        columns[key] = i
-    if "id" not in columns:
-        hint = (
-            "; the cells seem to be separated by ';' — save the file with commas"
-            if len(header) == 1 and ";" in header[0]
-            else ""
-        )
-        raise UsageError(
-            f"{name}:{line}: no 'id' column{hint}; the first row must name the columns as "
-            "`nzcli list --format csv` writes them (id, …, stage, rag, update)"
-        )
-    if not {"stage", "rag", "update"} & set(columns):
-        raise UsageError(f"{name}:{line}: nothing to import: no 'stage', 'rag' or 'update' column")
-    return columns
+    return sheet

@@ -37,6 +37,7 @@ COLUMN_SPECS: dict[str, Column] = {
     "action": Column("action", "Action"),
     "role": Column("role", "Role", LABEL),
     "partners": Column("partners", "Who may be involved", LIST),
+    "owner": Column("owner", "Owner"),
     "timescale": Column("timescale", "Timescale"),
     "cost": Column("cost", "Cost"),
     "carbon_saving": Column("carbon_saving", "Carbon saving"),
@@ -102,6 +103,8 @@ def show_view(plan: Plan, action: Action) -> Document:
         ("Carbon saving", action.carbon_saving, TEXT),
         ("Deliverability score", action.deliverability_score, NUMBER),
     ]
+    if action.owner:
+        fields.append(("Owner", action.owner, TEXT))
     if action.added_in:
         fields.append(("Added in", action.added_in, TEXT))
     field_grid = Grid(
@@ -241,7 +244,14 @@ def periods_view(plan: Plan) -> Document:
     latest = plan.latest_period.id
     counts = Counter(pid for a in plan.actions for pid in a.updates)
     rows = [
-        {"id": p.id, "name": p.name, "updates": counts.get(p.id, 0), "latest": p.id == latest}
+        {
+            "id": p.id,
+            "name": p.name,
+            "status": p.status,
+            "published": p.published,
+            "updates": counts.get(p.id, 0),
+            "latest": p.id == latest,
+        }
         for p in sorted(plan.periods, key=lambda p: p.id)
     ]
     shown = [dict(r, latest="latest" if r["latest"] else "") for r in rows]
@@ -249,6 +259,8 @@ def periods_view(plan: Plan) -> Document:
         [
             Column("id", "Period"),
             Column("name", "Name"),
+            Column("status", "Status"),
+            Column("published", "Published"),
             Column("updates", "Updates", NUMBER),
             Column("latest", "Latest"),
         ],
