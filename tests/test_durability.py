@@ -22,11 +22,12 @@ KILLS = int(os.environ.get("NZCLI_KILLS", "100"))
 
 def update_cmd(path: Path, text: str) -> list[str]:
     return [sys.executable, "-m", "nzcli", "--data", str(path), "update", "T1", "--period",
-            "2023-12", "--text", text]
+            "2023-12", "--text", text, "--reopen"]  # (mini's periods are published)
 
 
 def leftovers(folder: Path, name: str) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name not in (name, f"{name}.lock"))
+    kept = (name, f"{name}.lock", f"{name}.history.jsonl")
+    return sorted(p.name for p in folder.iterdir() if p.name not in kept)
 
 
 @pytest.mark.slow
@@ -73,7 +74,7 @@ def test_fifty_concurrent_appends_to_one_action_all_survive(mini: Path) -> None:
     words = [f"w{i:02d}" for i in range(50)]
     procs = [
         subprocess.Popen([sys.executable, "-m", "nzcli", "--data", str(mini), "update", "T1",
-                          "--period", "2023-12", "--append-text", word], env=env,
+                          "--period", "2023-12", "--append-text", word, "--reopen"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         for word in words
     ]
@@ -105,7 +106,8 @@ def test_read_only_data_file_is_refused(run: Run, mini: Path) -> None:
     before = mini.read_bytes()
     mini.chmod(0o444)
     try:
-        result = run("update", "T1", "--period", "2023-12", "--text", "x", "--data", str(mini))
+        result = run("update", "T1", "--period", "2023-12", "--text", "x", "--reopen",
+                 "--data", str(mini))
     finally:
         mini.chmod(0o644)
     refused_unchanged(result, mini, before, f"{mini}: the file is read-only")
@@ -119,7 +121,8 @@ def test_read_only_folder(run: Run, mini: Path, monkeypatch: pytest.MonkeyPatch)
 
     before = mini.read_bytes()
     monkeypatch.setattr(tempfile, "mkstemp", denied)
-    result = run("update", "T1", "--period", "2023-12", "--text", "x", "--data", str(mini))
+    result = run("update", "T1", "--period", "2023-12", "--text", "x", "--reopen",
+                 "--data", str(mini))
     refused_unchanged(result, mini, before,
                       f"{mini}: cannot write: Permission denied; the file is unchanged")
 
@@ -149,7 +152,8 @@ def test_full_disk(run: Run, mini: Path, monkeypatch: pytest.MonkeyPatch, where:
         monkeypatch.setattr(os, "fdopen", FullFile)
     else:
         monkeypatch.setattr(os, where, full)
-    result = run("update", "T1", "--period", "2023-12", "--text", "x", "--data", str(mini))
+    result = run("update", "T1", "--period", "2023-12", "--text", "x", "--reopen",
+                 "--data", str(mini))
     monkeypatch.undo()
     refused_unchanged(result, mini, before,
                       f"{mini}: cannot write: No space left on device; the file is unchanged")

@@ -78,6 +78,20 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 @pytest.fixture
+def run(run: Run) -> Run:
+    """`run`, correcting published periods: the fixture plans' periods are published, and
+    these tests exercise the edit itself, so each `update` or `import` given a --period
+    also gets --reopen (the draft/published rules are tested in tests/test_cycle.py)."""
+
+    def reopening(*args: str, **kwargs: Any) -> Any:
+        if args[:1] in (("update",), ("import",)) and "--period" in args:
+            args = (*args, "--reopen")
+        return run(*args, **kwargs)
+
+    return reopening
+
+
+@pytest.fixture
 def commented(tmp_path: Path) -> Path:
     """The mini plan with comments and blank lines where people put them."""
     text = (FIXTURES / "mini.yaml").read_text(encoding="utf-8")
@@ -121,7 +135,11 @@ def test_update_diff_is_only_the_added_lines(run: Run, shipped_copy: Path) -> No
     before = shipped_copy.read_text(encoding="utf-8")
     assert run("period", "add", "2024-06", "--data", str(shipped_copy)).exit_code == 0
     middle = shipped_copy.read_text(encoding="utf-8")
-    assert changed_lines(before, middle) == ['+  - id: "2024-06"', "+    name: June 2024"]
+    assert changed_lines(before, middle) == [
+        '+  - id: "2024-06"',
+        "+    name: June 2024",
+        "+    status: draft",
+    ]
     result = run(
         "update",
         "T1",
@@ -350,6 +368,7 @@ def test_twenty_concurrent_writers_all_land(shipped_copy: Path, tmp_path: Path) 
                     "2023-12",
                     "--text-file",
                     str(text_file),
+                    "--reopen",
                 ],
                 env=env,
                 stdout=subprocess.PIPE,
@@ -367,6 +386,8 @@ def test_twenty_concurrent_writers_all_land(shipped_copy: Path, tmp_path: Path) 
         assert text == f"Concurrent update number {i} for {action_id}."
     assert len(load_plan(shipped_copy).actions) == len(plan.actions)
     assert not list(shipped_copy.parent.glob("*.nzcli-tmp"))
+    history = shipped_copy.with_name("actions.yaml.history.jsonl").read_text("utf-8")
+    assert len(history.splitlines()) == 20  # every write recorded, none torn
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,16 +397,25 @@ def test_twenty_concurrent_writers_all_land(shipped_copy: Path, tmp_path: Path) 
 def test_period_add(run: Run, mini: Path) -> None:
     result = run("period", "add", "2024-12", "--data", str(mini))
     assert result.exit_code == 0, result
-    assert result.stderr == f"added period 2024-12 (December 2024) to {mini}\n"
+    assert result.stderr == (
+        "note: 2024-12 is a draft: `latest` still means 2024-06 (June 2024) until "
+        "`nzcli period publish 2024-12`\n"
+        f"added draft period 2024-12 (December 2024) to {mini}\n"
+    )
     plan = load_plan(mini)
-    assert plan.latest_period == Period(id="2024-12", name="December 2024")
-    assert '  - id: "2024-12"\n    name: December 2024\nthemes:\n' in mini.read_text("utf-8")
+    assert plan.newest_period == Period(id="2024-12", name="December 2024", status="draft")
+    assert plan.latest_period.id == "2024-06"  # a draft is not the latest period
+    assert '  - id: "2024-12"\n    name: December 2024\n    status: draft\nthemes:\n' in (
+        mini.read_text("utf-8")
+    )
 
 
 def test_period_add_with_name_and_month_form(run: Run, mini: Path) -> None:
     result = run("period", "add", "march-2025", "--name", "Spring 2025", "--data", str(mini))
     assert result.exit_code == 0, result
-    assert load_plan(mini).latest_period == Period(id="2025-03", name="Spring 2025")
+    assert load_plan(mini).newest_period == Period(
+        id="2025-03", name="Spring 2025", status="draft"
+    )
 
 
 def test_period_add_earlier_goes_in_date_order(run: Run, mini: Path) -> None:
@@ -659,7 +689,7 @@ def test_update_partner_already_listed_is_a_note(run: Run, mini: Path) -> None:
             ["Ofgem: both added and removed"],
         ),
         (["T1"], ["nothing to change"]),
-        (["T1", "--rag", "red"], ["--period is required with --stage, --rag and --text"]),
+        (["T1", "--rag", "red"], ["--period is required with --stage, --rag, --text and --clear"]),
         (["T1", "--period", "2024-06", "--scheme", "Line A"], ["--scheme goes with --stage"]),
         (
             ["T1", "--period", "2024-06", "--scheme", "X", "--stage", "A: design"],
@@ -737,7 +767,9 @@ def set_cells(rows: list[list[str]], action_id: str, **cells: str) -> None:
         row[header.index(column)] = value
 
 
-@pytest.mark.parametrize("command", [["list"], ["report", "latest"]], ids=["list", "report"])
+@pytest.mark.parametrize(
+    "command", [["list", "--period", "2024-06"], ["report", "2024-06"]], ids=["list", "report"]
+)
 def test_import_a_filled_in_export(
     run: Run, shipped_copy: Path, tmp_path: Path, command: list[str]
 ) -> None:
@@ -760,6 +792,8 @@ def test_import_a_filled_in_export(
     result = run("import", str(sheet), "--period", "2024-06", *data)
     assert result.exit_code == 0, result
     assert result.stderr == (
+        "note: 1 new update for 2024-06 has no stage (blank stage cell): T2; to carry the "
+        "last stage forward, write 'no change since last time' in the cell\n"
         f"imported 4 updates for 2024-06 from {sheet} (172 of 176 rows unchanged) "
         f"into {shipped_copy}\n"
     )
@@ -816,13 +850,13 @@ def test_import_rejects_every_bad_row_and_changes_nothing(
     assert result.exit_code == 2, result
     assert result.stderr.splitlines() == [
         f"{sheet}:4: T99: unknown action ID",
-        f"{sheet}:5: T2: rag: unknown RAG rating 'purple'. Valid RAG ratings: red, amber, "
-        "green, unrated.",
-        f"{sheet}:6: T1: also on line 2; give each action once",
-        f"{sheet}:7: no action ID in the 'id' column",
-        f"{sheet}:8: N1: stage: unknown stage 'designing'; did you mean 'design'? Valid "
-        "stages: discovery, design, delivery, completed.",
-        f"nzcli: error: {sheet}: 5 bad rows (listed above); nothing was imported and the data "
+        f"{sheet}:5: T2: 'rag' (column D): unknown RAG rating 'purple'. Valid RAG ratings: red, "
+        "amber, green, unrated.",
+        f"{sheet}:6: T1: also at {sheet}:2; give each action once",
+        f"{sheet}:7: no action ID in the 'id' (column A) column",
+        f"{sheet}:8: N1: 'stage' (column C): unknown stage 'designing'; did you mean 'design'? "
+        "Valid stages: discovery, design, delivery, completed.",
+        f"nzcli: error: {sheet}: 5 problems (listed above); nothing was imported and the data "
         "file is unchanged",
     ]
     assert mini.read_bytes() == before
@@ -832,13 +866,13 @@ def test_import_rejects_every_bad_row_and_changes_nothing(
     "content,needle",
     [
         (b"", "the file is empty"),
-        (b"name,stage\r\nT1,design\r\n", "bad.csv:1: no 'id' column"),
+        (b"name,stage\r\nT1,design\r\n", "bad.csv:1: no action ID column (found: 'name', 'stage')"),
         (b"id;stage;rag\r\nT1;design;red\r\n", "seem to be separated by ';'"),
-        (b"id,action\r\nT1,x\r\n", "nothing to import: no 'stage', 'rag' or 'update' column"),
+        (b"id,action\r\nT1,x\r\n", "bad.csv:1: no update column (found: 'id', 'action')"),
         (b"id,stage,Stage\r\n", "the 'stage' column appears twice"),
         (b"id,stage\r\nT1,d\xe9sign\r\n", "bad.csv:2: not UTF-8 (byte 0xe9)"),
-        (b'id,stage\r\nT1,"design\r\n', "bad.csv:2: not valid CSV: unexpected end of data"),
-        (b'id,stage\r\nT1,"de"sign\r\n', "bad.csv:2: not valid CSV"),
+        (b'id,stage,update\r\nT1,"design\r\n', "bad.csv:2: not valid CSV: unexpected end of data"),
+        (b'id,stage,update\r\nT1,"de"sign\r\n', "bad.csv:2: not valid CSV"),
     ],
 )
 def test_import_refuses_files_that_are_not_an_export(
@@ -855,8 +889,13 @@ def test_import_refuses_files_that_are_not_an_export(
 def test_import_needs_a_period_and_a_file(run: Run, mini: Path, tmp_path: Path) -> None:
     before = mini.read_bytes()
     sheet = tmp_path / "s.csv"
-    write_csv(sheet, [["id", "rag"], ["T1", "red"]])
-    refused(run("import", str(sheet), "--data", str(mini)), mini, before, "--period is required")
+    write_csv(sheet, [["id", "rag", "update"], ["T1", "red", ""]])
+    refused(
+        run("import", str(sheet), "--data", str(mini)),
+        mini,
+        before,
+        "--period is required: the sheet does not say which period it is for",
+    )
     refused(
         run("import", str(tmp_path / "missing.csv"), "--period", "2024-06", "--data", str(mini)),
         mini,
@@ -878,10 +917,15 @@ def test_import_dry_run_and_period_note(run: Run, mini: Path, tmp_path: Path) ->
     write_csv(sheet, rows)
     before = mini.read_bytes()
     result = run("import", str(sheet), "--period", "2024-06", "--dry-run", "--data", str(mini))
+    assert result.exit_code == 2, result  # a sheet made for another period: refused
+    assert f"{sheet}: made for 2023-12 ({sheet}:2 says so), not 2024-06" in result.stderr
+    result = run(
+        "import", str(sheet), "--period", "2024-06", "--force", "--dry-run", "--data", str(mini)
+    )
     assert result.exit_code == 0, result
     assert mini.read_bytes() == before
     assert '+      "2024-06":\n+        stage: design\n' in result.stdout
-    assert f"note: {sheet} was exported for 2023-12; its values are recorded for 2024-06" in (
+    assert f"note: {sheet} was made for 2023-12; its values are recorded for 2024-06" in (
         result.stderr
     )
     assert "dry run: would import" in result.stderr
@@ -893,14 +937,14 @@ def test_import_nothing_to_change(run: Run, mini: Path, tmp_path: Path) -> None:
     before = mini.read_bytes()
     result = run("import", str(sheet), "--period", "2024-06", "--data", str(mini))
     assert result.exit_code == 0, result
-    assert result.stderr.startswith("no change: every row of")
+    assert "\nno change: every row of" in result.stderr
     assert mini.read_bytes() == before
 
 
 def test_parse_csv_lines_and_unneutralise() -> None:
     data = b"\xef\xbb\xbfid,update,stage\r\nT1,\"two\r\nlines\",design\r\n\r\nT2,'=1+1,'-design\r\n"
-    rows = parse_csv(data, "x.csv")
-    assert [(r.line, r.id, r.text, r.stage) for r in rows] == [
+    rows = parse_csv(data, "x.csv").rows
+    assert [(r.line, r.id, r.text("update"), r.text("stage")) for r in rows] == [
         (2, "T1", "two\r\nlines", "design"),
         (5, "T2", "=1+1", "-design"),
     ]
@@ -933,24 +977,25 @@ def test_diff_json(run: Run, history: Path) -> None:
     assert doc["period_b"] == {"id": "2024-06", "name": "June 2024"}
     assert (doc["actions"], doc["changed"]) == (5, 5)
     changes = [(c["id"], c["kinds"], c["change"]) for c in doc["changes"]]
+    # newly red first, then stage back, then the rest; "not updated" last
     assert changes == [
-        ("T1", ["stage forward", "RAG worse"], "stage design → delivery; RAG amber → red"),
-        ("N1", ["stage back", "RAG rated"], "stage completed → delivery; RAG not rated → amber"),
-        ("T10", ["not updated"], "updated in 2023-12 but not in 2024-06"),
+        ("T1", ["stage forward", "newly red"], "stage design → delivery; RAG amber → red"),
         (
             "T2",
-            ["stage forward", "RAG rated"],
+            ["stage forward", "newly red"],
             "stage Line A: delivery; Line B: design → delivery; RAG not rated → red",
         ),
+        ("N1", ["stage back", "RAG rated"], "stage completed → delivery; RAG not rated → amber"),
         ("X1", ["new action"], "new action (added in 2024-06)"),
+        ("T10", ["not updated"], "updated in 2023-12 but not in 2024-06"),
     ]
     assert doc["counts"] == {
-        "RAG worse": 1,
+        "newly red": 2,
         "stage back": 1,
-        "not updated": 1,
-        "RAG rated": 2,
+        "RAG rated": 1,
         "new action": 1,
         "stage forward": 2,
+        "not updated": 1,
     }
     first = doc["changes"][0]
     assert {k: first[k] for k in DIFF_COLUMNS} == {
@@ -963,7 +1008,7 @@ def test_diff_json(run: Run, history: Path) -> None:
         "rag_a": "amber",
         "rag_b": "red",
     }
-    assert doc["changes"][2]["stage_b"] is None and doc["changes"][2]["rag_b"] is None
+    assert doc["changes"][4]["stage_b"] is None and doc["changes"][4]["rag_b"] is None
 
 
 def test_diff_csv(run: Run, history: Path) -> None:
@@ -981,13 +1026,13 @@ def test_diff_csv(run: Run, history: Path) -> None:
         "amber",
         "red",
     ]
-    assert [r[0] for r in rows[1:]] == ["T1", "N1", "T10", "T2", "X1"]
+    assert [r[0] for r in rows[1:]] == ["T1", "T2", "N1", "X1", "T10"]
 
 
 def test_diff_markdown_and_table(run: Run, history: Path) -> None:
     summary = (
-        "December 2023 (2023-12) → June 2024 (2024-06): 5 of 5 actions changed: 1 RAG worse, "
-        "1 stage back, 1 not updated, 2 RAG rated, 1 new action, 2 stage forward."
+        "December 2023 (2023-12) → June 2024 (2024-06): 5 of 5 actions changed: 2 newly red, "
+        "1 stage back, 1 RAG rated, 1 new action, 2 stage forward, 1 not updated."
     )
     md = run("diff", "2023-12", "2024-06", "--format", "md", "--data", str(history))
     assert md.exit_code == 0, md
@@ -1056,5 +1101,5 @@ def test_compare_schemes() -> None:
     t2 = plan.action("T2")
     assert t2 is not None
     change = compare(t2, a, b)
-    assert change is not None and change.kinds == ["stage forward", "RAG rated"]
+    assert change is not None and change.kinds == ["stage forward", "newly red"]
     assert compare(t2, b, b) is None

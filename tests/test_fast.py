@@ -47,6 +47,9 @@ def test_every_read_only_command_is_served() -> None:
         "report",
         "diff",
         "schema",
+        "sheet",
+        "status",
+        "history",
     }
     for name in served:
         assert parse([name, *["x"] * _required(name)]) is not None, name

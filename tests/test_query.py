@@ -365,7 +365,7 @@ def test_rag_rated_is_empty_and_says_why(run: Run, rag: str) -> None:
 
 def test_empty_result_keeps_each_format_valid(run: Run) -> None:
     header = (
-        "id,theme,section,objectives,action,role,partners,timescale,cost,carbon_saving,"
+        "id,theme,section,objectives,action,role,partners,owner,timescale,cost,carbon_saving,"
         "deliverability_score,period,stage,rag,update\n"
     )
     csv_result = run("list", "--rag", "red", "--format", "csv")
@@ -438,7 +438,7 @@ def test_mini_rag_in_an_earlier_period(run: Run) -> None:
     result = run("list", "--data", MINI, "--period", "December 2023", "--rag", "red", "-f", "csv")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "id,theme,section,objectives,action,role,partners,timescale,cost,carbon_saving,"
+        "id,theme,section,objectives,action,role,partners,owner,timescale,cost,carbon_saving,"
         "deliverability_score,period,stage,rag,update"
     ]
     assert result.stderr == EMPTY_NO_RAG
@@ -563,8 +563,9 @@ def test_columns(run: Run) -> None:
 def test_default_columns(run: Run) -> None:
     full = json.loads(run("list", "--id", "T1", "-f", "json").stdout)
     assert list(full[0]) == [
-        "id", "theme", "section", "objectives", "action", "role", "partners", "timescale",
-        "cost", "carbon_saving", "deliverability_score", "period", "stage", "rag", "update",
+        "id", "theme", "section", "objectives", "action", "role", "partners", "owner",
+        "timescale", "cost", "carbon_saving", "deliverability_score", "period", "stage", "rag",
+        "update",
     ]  # fmt: skip
     table = run("list", "--id", "T1").stdout
     assert re.sub(r"\s+", " ", table.splitlines()[1]) == (
@@ -589,6 +590,7 @@ def test_json_row(run: Run) -> None:
         "action": action["action"],
         "role": None,
         "partners": action["partners"],
+        "owner": None,
         "timescale": None,
         "cost": None,
         "carbon_saving": None,
@@ -760,14 +762,17 @@ def test_themes(run: Run) -> None:
 
 def test_periods(run: Run) -> None:
     data = json.loads(run("periods", "-f", "json").stdout)
-    assert data == [{"id": "2023-12", "name": "December 2023", "updates": 176, "latest": True}]
+    published = {"status": "published", "published": None}
+    assert data == [
+        {"id": "2023-12", "name": "December 2023", **published, "updates": 176, "latest": True}
+    ]
     mini = json.loads(run("periods", "--data", MINI, "-f", "json").stdout)
     assert mini == [
-        {"id": "2023-12", "name": "December 2023", "updates": 4, "latest": False},
-        {"id": "2024-06", "name": "June 2024", "updates": 4, "latest": True},
+        {"id": "2023-12", "name": "December 2023", **published, "updates": 4, "latest": False},
+        {"id": "2024-06", "name": "June 2024", **published, "updates": 4, "latest": True},
     ]
     assert run("periods").stdout.splitlines()[3] == (
-        "| 2023-12 | December 2023 |     176 | latest |"
+        "| 2023-12 | December 2023 | published |           |     176 | latest |"
     )
 
 
@@ -867,8 +872,8 @@ THEMES_LIST = (
     "communities, nature-and-land-use, cross-cutting"
 )
 COLUMNS_LIST = (
-    "id, theme, section, objectives, action, role, partners, timescale, cost, carbon_saving, "
-    "deliverability_score, period, stage, rag, update"
+    "id, theme, section, objectives, action, role, partners, owner, timescale, cost, "
+    "carbon_saving, deliverability_score, period, stage, rag, update"
 )
 
 BAD = [
@@ -1143,14 +1148,14 @@ def test_markdown_renders_as_one_table(run: Run) -> None:
     assert text.endswith("|\n")
     rows = _md_table(text)
     assert len(rows) == 35  # header + 34 actions
-    assert all(len(r) == 15 for r in rows)
+    assert all(len(r) == 16 for r in rows)
     assert rows[0][:5] == ["ID", "Theme", "Section", "Objective", "Action"]
     data = json.loads(run("list", "--theme", "transport", "-f", "json").stdout)
     # every action and update renders back to exactly its text
     for cells, r in zip(rows[1:], data, strict=True):
         assert cells[0] == r["id"]
         assert cells[4] == r["action"]
-        assert cells[14] == r["update"]
+        assert cells[15] == r["update"]
 
 
 def test_markdown_escapes_pipes_and_newlines(run: Run, tmp_path: Path) -> None:

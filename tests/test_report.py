@@ -62,6 +62,7 @@ def test_json_structure(run: Run, at_root: str) -> None:
         "title",
         "organisation",
         "period",
+        "draft",
         "data_file",
         "generated",
         "filters",
@@ -148,7 +149,7 @@ def test_filtered_report_with_no_rag_says_why(run: Run) -> None:
         "period.\n"
     )
     assert result.stdout.splitlines() == [
-        "id,theme,section,objectives,action,role,partners,timescale,cost,carbon_saving,"
+        "id,theme,section,objectives,action,role,partners,owner,timescale,cost,carbon_saving,"
         "deliverability_score,period,stage,rag,update"
     ]
 

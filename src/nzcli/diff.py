@@ -12,23 +12,15 @@ from typing import Any, Final
 
 from .model import Action, Period, Rag, Stage, Update
 from .query import stage_value
-from .vocab import natural_key
+from .vocab import CHANGE_KINDS, natural_key
 
-#: Kinds of change, most worrying first (the order rows are sorted and counts listed in).
-RAG_WORSE = "RAG worse"
-STAGE_BACK = "stage back"
-NOT_UPDATED = "not updated"
-RAG_DROPPED = "RAG removed"
-RAG_RATED = "RAG rated"
-STAGE_CHANGED = "stage changed"
-FIRST_UPDATE = "first update"
-NEW = "new action"
-RAG_BETTER = "RAG better"
-STAGE_FORWARD = "stage forward"
-KINDS: Final = (
+#: Kinds of change, in the order a committee wants them: newly red and RAG worse first,
+#: then stages moving back, then the rest; "not updated" last (the order rows are sorted
+#: and counts listed in).
+(
+    NEWLY_RED,
     RAG_WORSE,
     STAGE_BACK,
-    NOT_UPDATED,
     RAG_DROPPED,
     RAG_RATED,
     STAGE_CHANGED,
@@ -36,7 +28,9 @@ KINDS: Final = (
     NEW,
     RAG_BETTER,
     STAGE_FORWARD,
-)
+    NOT_UPDATED,
+) = CHANGE_KINDS
+KINDS: Final = CHANGE_KINDS
 
 DIFF_COLUMNS: Final = ("id", "theme", "action", "change", "stage_a", "stage_b", "rag_a", "rag_b")
 
@@ -71,6 +65,9 @@ def compare(action: Action, a: Period, b: Period) -> ActionChange | None:
     elif before is None and after is not None and NEW not in kinds:
         kinds.append(FIRST_UPDATE)
         words.append(f"no update in {a.id}; updated in {b.id}")
+        if after.rag is Rag.RED:
+            kinds.append(NEWLY_RED)
+            words.append("RAG red")
     elif before is not None and after is not None:
         stage = _stage_change(before, after)
         if stage is not None:
@@ -80,6 +77,9 @@ def compare(action: Action, a: Period, b: Period) -> ActionChange | None:
         if rag is not None:
             kinds.append(rag[0])
             words.append(rag[1])
+    if NEW in kinds and before is None and after is not None and after.rag is Rag.RED:
+        kinds.append(NEWLY_RED)
+        words.append("RAG red")
     if not kinds:
         return None
     return ActionChange(action, kinds, words, before, after)
@@ -93,8 +93,8 @@ def _stage_map(update: Update) -> dict[str, Stage]:
 
 def _stage_change(before: Update, after: Update) -> tuple[str, str] | None:
     old, new = _stage_map(before), _stage_map(after)
-    if old == new:
-        return None
+    if old == new or not new:
+        return None  # (a later update that gives no stage reports none: not a change)
     common = [k for k in old if k in new and old[k] != new[k]]
     if old and new and set(old) == set(new):
         ups = [k for k in common if new[k].rank > old[k].rank]
@@ -121,6 +121,8 @@ def _rag_change(old: Rag | None, new: Rag | None) -> tuple[str, str] | None:
     if old == new:
         return None
     text = f"RAG {old.value if old else 'not rated'} → {new.value if new else 'not rated'}"
+    if new is Rag.RED:
+        return NEWLY_RED, text
     if old is None:
         return RAG_RATED, text
     if new is None:

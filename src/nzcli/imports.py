@@ -128,7 +128,9 @@ def check_sheets(
             problems,
         )
     if no_stage:
-        named = ", ".join(no_stage[:NAMED]) + (f" and {len(no_stage) - NAMED} more" if len(no_stage) > NAMED else "")
+        named = ", ".join(no_stage[:NAMED]) + (
+            f" and {len(no_stage) - NAMED} more" if len(no_stage) > NAMED else ""
+        )
         checked.notes.append(
             f"{len(no_stage)} new update{'s' if len(no_stage) != 1 else ''} for {period.id} "
             f"{'have' if len(no_stage) != 1 else 'has'} no stage (blank stage cell): {named}; "
@@ -186,7 +188,9 @@ def _check_row(
     )
     stage_cell, rag_cell = row.cells.get("stage"), row.cells.get("rag")
     if stage_cell is not None and stage_cell.text:
-        ok &= _read(stage_cell, action, bad, lambda: _stage(stage_cell, action, period, answered, fields))
+        ok &= _read(
+            stage_cell, action, bad, lambda: _stage(stage_cell, action, period, answered, fields)
+        )
     if rag_cell is not None and rag_cell.text:
         ok &= _read(rag_cell, action, bad, lambda: _rag(rag_cell, action, period, answered, fields))
     if row.text("update"):
@@ -215,7 +219,9 @@ def _previous(action: Action, period: Period) -> Any:
     return action.updates[earlier[-1]] if earlier else None
 
 
-def _stage(cell: Cell, action: Action, period: Period, answered: bool, fields: UpdateFields) -> None:
+def _stage(
+    cell: Cell, action: Action, period: Period, answered: bool, fields: UpdateFields
+) -> None:
     if not vocab.is_carry(cell.text):
         fields.stage = vocab.parse_stage(cell.text, None)
         return
@@ -229,9 +235,7 @@ def _stage(cell: Cell, action: Action, period: Period, answered: bool, fields: U
         )
     last = earlier[-1]
     fields.stage = (
-        [(s.scheme, s.stage) for s in last.schemes]
-        if last.schemes
-        else Stage(last.stage)
+        [(s.scheme, s.stage) for s in last.schemes] if last.schemes else Stage(last.stage)
     )
 
 
@@ -277,16 +281,17 @@ def import_sheets(
                 )
             if journal is not None:
                 journal.reopened.append(period.id)
-            notes.append(f"{period.id} ({period.name}) is published: reopened to change it")
+            notes.append(f"{period.id} ({period.name}) is published: reopened (--reopen)")
         checked = check_sheets(plan, sheets, period, force=force)
         summary["rows"] = checked.rows
         notes.extend(checked.notes)
-        said = sorted({p for s in sheets for p in s.periods() if p != period.id})
-        if said:
-            notes.append(
-                f"made for {', '.join(said)}; its values are recorded for {period.id} "
-                f"({period.name}) (--force)"
-            )
+        for sheet in sheets:
+            said = sorted(p for p in sheet.periods() if p != period.id)
+            if said:
+                notes.append(
+                    f"{sheet.name} was made for {', '.join(said)}; its values are recorded "
+                    f"for {period.id} ({period.name}) (--force)"
+                )
         return {
             ("actions", item.index): _change(item, period.id, changed, notes)
             for item in checked.planned
@@ -310,7 +315,11 @@ def _change(
 ) -> Callable[[Any], None]:
     def change(node: Any) -> None:
         mine: list[str] = []
-        fields = apply_update(node, item.action, period_id, item.fields, mine) if not item.fields.empty() else []
+        fields = (
+            apply_update(node, item.action, period_id, item.fields, mine)
+            if not item.fields.empty()
+            else []
+        )
         if item.owner is not None:
             fields += apply_action_values(
                 node, item.action, ActionValues(values={"owner": item.owner}), mine

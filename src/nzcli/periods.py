@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from . import vocab
 from .edits import insert_period, publish_period, remove_period, remove_update
@@ -145,15 +146,18 @@ def remove(
         period = _named(plan, period_text)
         if period.status == "published":
             raise UsageError(
-                f"{period.id} ({period.name}) is published; only a draft period can be "
-                "removed"
+                f"{period.id} ({period.name}) is published; only a draft period can be removed"
             )
         if len(plan.periods) == 1:
             raise UsageError(f"{period.id} is the plan's only period; a plan needs one")
         edits: Edits = {("periods",): lambda periods: remove_period(periods, period.id)}
         holding = [i for i, a in enumerate(plan.actions) if period.id in a.updates]
+
+        def drop(node: Any) -> None:
+            remove_update(node, period.id)
+
         for index in holding:
-            edits[("actions", index)] = lambda node, pid=period.id: remove_update(node, pid)
+            edits[("actions", index)] = drop
         if holding:
             notes.append(
                 f"{len(holding)} update{'s' if len(holding) != 1 else ''} for {period.id} "

@@ -55,7 +55,8 @@ class Outcome:
             return f"no change: {self.unchanged}; {path} is unchanged"
         if not self.edit.written:
             return f"dry run: would {self.verb} {self.what} {self.into} {path}; nothing was written"
-        past = {"add": "added", "import": "imported", "undo": "undid", "publish": "published"}.get(self.verb, f"{self.verb}d")
+        irregular = {"add": "added", "import": "imported", "undo": "undid", "publish": "published"}
+        past = irregular.get(self.verb, f"{self.verb}d")
         return f"{past} {self.what} {self.into} {path}"
 
 
@@ -174,17 +175,19 @@ def update_action(
     the reopening)."""
     request.check_shape()
     notes: list[str] = []
+    opened: list[str] = []
     summary: dict[str, Any] = {}
 
     def plan_edits(_doc: YamlDocument, plan: Plan) -> Edits:
         notes.clear()
+        opened.clear()
         action = vocab.find_action(plan, request.action_id)
         index = plan.actions.index(action)
         period = None
         if request.period is not None:
             period = vocab.resolve_period(plan, request.period)
             if request.touches_update():
-                _check_open(period, request.reopen, journal, notes)
+                _check_open(period, request.reopen, journal, opened)
         fields = _request_fields(request, action)
         if request.append_text is not None and period is not None:
             # read under the lock, so concurrent appends all survive
@@ -213,7 +216,7 @@ def update_action(
     if changed:
         what += f" ({', '.join(changed)})"
     unchanged = f"{action.id}{for_period} already has these values"
-    return Outcome(edit, "update", what, unchanged, list(notes))
+    return Outcome(edit, "update", what, unchanged, [*opened, *notes])
 
 
 def _request_fields(request: UpdateRequest, action: Action) -> UpdateFields:
@@ -249,7 +252,7 @@ def _check_open(period: Period, reopen: bool, journal: Journal | None, notes: li
         )
     if journal is not None:
         journal.reopened.append(period.id)
-    notes.append(f"{period.id} ({period.name}) is published: reopened to change it")
+    notes.append(f"{period.id} ({period.name}) is published: reopened (--reopen)")
 
 
 def _request_action_values(request: UpdateRequest, plan: Plan, action: Action) -> ActionValues:

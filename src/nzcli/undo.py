@@ -24,15 +24,13 @@ def last_undoable(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The newest entry that is not an undo and has not been undone."""
     undone = {e["undoes"] for e in entries if e.get("undoes")}
     for entry in reversed(entries):
-        if entry.get("undoes") or entry["id"] in undone:
-            continue
-        return entry
+        if entry.get("undoes") or entry["id"] in undone or "undo" not in entry:
+            continue  # (`init`'s entry has no patch: there is no earlier file to go back to)
+        return dict(entry)
     return None
 
 
-def undo_last(
-    path: Path, journal: Journal, *, timeout: float = DEFAULT_LOCK_TIMEOUT
-) -> Outcome:
+def undo_last(path: Path, journal: Journal, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Outcome:
     """Revert the newest change recorded in the plan's history."""
     found: dict[str, Any] = {}
 

@@ -272,6 +272,37 @@ def owner_names(plan: Plan, value: str, flag: str = "--owner") -> set[str | None
     return found
 
 
+#: The kinds of change `nzcli diff` reports, in the order it lists them: what a committee
+#: worries about first, "not updated" last (`--only` and `--hide` take these, any case,
+#: with - or _ for spaces).
+CHANGE_KINDS: Final = (
+    "newly red",
+    "RAG worse",
+    "stage back",
+    "RAG removed",
+    "RAG rated",
+    "stage changed",
+    "first update",
+    "new action",
+    "RAG better",
+    "stage forward",
+    "not updated",
+)
+
+
+def parse_change_kinds(values: Iterable[str], flag: str) -> set[str]:
+    """`--only newly-red --only "RAG worse"` -> {"newly red", "RAG worse"}."""
+    out = set()
+    for value in values:
+        key = " ".join(value.replace("-", " ").replace("_", " ").split()).casefold()
+        found = next((k for k in CHANGE_KINDS if k.casefold() == key), None)
+        if found is None:
+            shown = [k.replace(" ", "-").casefold() for k in CHANGE_KINDS]
+            raise unknown("kind of change", value, shown, flag)
+        out.add(found)
+    return out
+
+
 def clean_text(text: str) -> str:
     """An update as the data file keeps it: one line; line breaks become spaces."""
     return " ".join(line.strip() for line in text.strip().splitlines() if line.strip())

@@ -34,9 +34,7 @@ def empty_plan(title: str, organisation: str, period: str) -> bytes:
     period_id = normalise_period_id(period)
     data = {
         "plan": {"title": title, "organisation": organisation},
-        "periods": [
-            {"id": period_id, "name": default_period_name(period_id), "status": "draft"}
-        ],
+        "periods": [{"id": period_id, "name": default_period_name(period_id), "status": "draft"}],
         "themes": [],
         "actions": [],
     }

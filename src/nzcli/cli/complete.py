@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from nzcli.model import Plan, Rag, Role, Stage
+from nzcli.vocab import CHANGE_KINDS
 
 
 def _from_plan(plan: Plan, kind: str) -> list[str]:
@@ -34,6 +35,8 @@ FIXED: dict[str, Callable[[], list[str]]] = {
     "role": Role.values,
     "color": lambda: ["auto", "always", "never"],
     "group": lambda: ["theme", "section", "role", "stage", "rag", "timescale", "cost", "carbon"],
+    "clear": lambda: ["stage", "rag", "text", "owner"],
+    "change": lambda: [k.replace(" ", "-").casefold() for k in CHANGE_KINDS],
 }
 
 

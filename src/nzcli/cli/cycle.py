@@ -73,7 +73,8 @@ def init(
 
       nzcli init
 
-      nzcli init plans/rutland --empty --title "Rutland Climate Plan" --organisation "Rutland County Council" --period 2024-06
+      nzcli init rutland --empty --title "Rutland Climate Plan" --organisation "Rutland
+      County Council" --period 2024-06
     """
     from nzcli.storage.files import DATA_ENV
     from nzcli.working_copy import init_plan
@@ -96,7 +97,7 @@ def init(
     where = "this folder" if not folder else str(target)
     messages.append(
         f"nzcli uses it when run in {where} or any folder inside it; from elsewhere, give "
-        f"--data {created.path} or set {DATA_ENV}"
+        f"--data {created.path.absolute()} or set {DATA_ENV}"
     )
     if ctx.env.get(DATA_ENV):
         messages.append(f"note: {DATA_ENV} is set ({ctx.env[DATA_ENV]}) and comes first")

@@ -100,7 +100,10 @@ def status(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Resu
 
 
 HISTORY_ID = Argument(
-    "action_id", "[ID]", "Only changes to this action (any case): T17.", required=False,
+    "action_id",
+    "[ID]",
+    "Only changes to this action (any case): T17.",
+    required=False,
     complete="id",
 )
 HISTORY_PERIOD = Option(
@@ -141,10 +144,7 @@ def history(ctx: Context, *, action_id: str | None, period: str | None, out: Out
     chosen = find_action(plan, action_id).id if action_id is not None else None
     period_id = None
     if period is not None:
-        known = plan.period(parse_period_id(period) or period.strip())
-        if known is not None:
-            period_id = known.id
-        else:  # a removed period is still in the history
-            period_id = parse_period_id(period) or period.strip()
+        # (a period removed since is still in the history)
+        period_id = parse_period_id(period) or period.strip()
     entries = read_history(path)
     return Result(history_view(entries, str(path), chosen, period_id), out)

@@ -279,10 +279,32 @@ PERIOD_A = Argument(
 PERIOD_B = Argument("period_b", "PERIOD_B", "The later period: 2024-06, latest.", complete="period")
 
 
+ONLY = Option(
+    "only",
+    ("--only",),
+    "Only changes of this kind (repeatable): newly-red, rag-worse, stage-back, rag-removed, "
+    "rag-rated, stage-changed, first-update, new-action, rag-better, stage-forward, "
+    "not-updated.",
+    "KIND",
+    multiple=True,
+    complete="change",
+)
+HIDE = Option(
+    "hide",
+    ("--hide",),
+    "Leave out changes of this kind (repeatable), e.g. --hide not-updated.",
+    "KIND",
+    multiple=True,
+    complete="change",
+)
+
+
 @command(
     "diff",
     PERIOD_A,
     PERIOD_B,
+    ONLY,
+    HIDE,
     FORMAT,
     OUTPUT,
     EXCEL,
@@ -292,24 +314,40 @@ PERIOD_B = Argument("period_b", "PERIOD_B", "The later period: 2024-06, latest."
     formats=QUERY_FORMATS,
     read_only=True,
 )
-def diff(ctx: Context, *, filters: Filters, period_a: str, period_b: str, out: Out) -> Result:
+def diff(
+    ctx: Context,
+    *,
+    filters: Filters,
+    period_a: str,
+    period_b: str,
+    only: list[str],
+    hide: list[str],
+    out: Out,
+) -> Result:
     """What changed between two periods, most worrying first.
 
-    One row per changed action: RAG worse (amber → red), stage moved back, updated in
-    PERIOD_A but not in PERIOD_B, newly rated, first updates and new actions (added_in),
-    RAG better, stage moved forward; then a summary line of counts. Changes to the update
-    text alone are not listed. The filters from `list` apply; --stage and --rag read
-    PERIOD_B unless --period says otherwise.
+    One row per changed action, in the order a committee wants: newly red, RAG worse
+    (green → amber), stage moved back; then RAG removed, newly rated, other stage changes,
+    first updates and new actions (added_in), RAG better, stage moved forward; and last,
+    actions updated in PERIOD_A but not (yet) in PERIOD_B. Then a summary line of counts.
+    --only and --hide choose kinds (a change of several kinds is hidden only when all its
+    kinds are). Changes to the update text alone are not listed. The filters from `list`
+    apply; --stage and --rag read PERIOD_B unless --period says otherwise.
 
     Examples:
 
       nzcli diff 2023-12 2024-06
 
       nzcli diff december-2023 latest --theme transport --format md --output changes.md
+
+      nzcli diff 2023-12 2024-06 --hide not-updated
     """
     from nzcli.query import order, resolve
     from nzcli.views.changes import diff_view
-    from nzcli.vocab import resolve_period
+    from nzcli.vocab import parse_change_kinds, resolve_period
+
+    chosen = parse_change_kinds(only, "--only")
+    hidden = parse_change_kinds(hide, "--hide")
 
     plan = ctx.load()
     a = resolve_period(plan, period_a)
@@ -320,7 +358,7 @@ def diff(ctx: Context, *, filters: Filters, period_a: str, period_b: str, out: O
         filters.period = b.id
     selection = resolve(plan, filters)
     actions = order(plan, selection.apply(plan), b)
-    return Result(diff_view(actions, a, b), out)
+    return Result(diff_view(actions, a, b, chosen, hidden), out)
 
 
 REPORT_PERIOD = Argument(

@@ -48,7 +48,9 @@ def digest(data: bytes) -> str:
 # What changed
 
 
-def changes_between(old: Any, new: Any, slots: Collection[Slot] | None = None) -> list[dict[str, Any]]:
+def changes_between(
+    old: Any, new: Any, slots: Collection[Slot] | None = None
+) -> list[dict[str, Any]]:
     """Every field that differs between two versions of a plan's data (plain, as parsed):
     `{"action", "period", "field", "before", "after"}` each, in file order. With `slots`,
     only those parts are compared (the rest of an edit is unchanged by construction)."""
@@ -71,7 +73,9 @@ def changes_between(old: Any, new: Any, slots: Collection[Slot] | None = None) -
     return out
 
 
-def _change(action: str | None, period: str | None, name: str, before: Any, after: Any) -> dict[str, Any]:
+def _change(
+    action: str | None, period: str | None, name: str, before: Any, after: Any
+) -> dict[str, Any]:
     return {"action": action, "period": period, "field": name, "before": before, "after": after}
 
 
@@ -98,8 +102,7 @@ def _action_changes(
 ) -> list[dict[str, Any]]:
     if indexes is not None:
         pairs = [
-            (old[i] if i < len(old) else None, new[i] if i < len(new) else None)
-            for i in indexes
+            (old[i] if i < len(old) else None, new[i] if i < len(new) else None) for i in indexes
         ]
     else:
         before, after = _by_id(old), _by_id(new)
@@ -120,7 +123,9 @@ def _action_changes(
     return out
 
 
-def _update_changes(action_id: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+def _update_changes(
+    action_id: str, old: dict[str, Any], new: dict[str, Any]
+) -> list[dict[str, Any]]:
     out = []
     for pid in sorted({*old, *new}):
         a, b = old.get(pid), new.get(pid)

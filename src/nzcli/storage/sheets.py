@@ -56,9 +56,7 @@ HEADERS: Final = {
     "reporting period": "period",
 }
 #: Headers the export writes beside the editable cells, read by no one (last time's values).
-IGNORED: Final = frozenset(
-    {"previous period", "previous stage", "previous rag", "previous update"}
-)
+IGNORED: Final = frozenset({"previous period", "previous stage", "previous rag", "previous update"})
 #: "December 2023 Update", "June 2024 progress update", "Update 2024-06": an update column
 #: named for its period.
 _DATED_UPDATE = re.compile(r"(?:(.+?) )?(?:progress )?update(?: (.+))?")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
 from nzcli.diff import KINDS, ActionChange, change_row, diff_periods
@@ -11,15 +11,30 @@ from nzcli.model import Action, Period
 from nzcli.render import RAG, STAGE, Block, Column, Document, Grid, Heading, Paragraph
 
 
-def diff_view(actions: Sequence[Action], a: Period, b: Period) -> Document:
-    """What changed from period `a` to period `b`, most worrying first."""
-    changes = diff_periods(actions, a, b)
+def diff_view(
+    actions: Sequence[Action],
+    a: Period,
+    b: Period,
+    only: Set[str] = frozenset(),
+    hide: Set[str] = frozenset(),
+) -> Document:
+    """What changed from period `a` to period `b`, most worrying first. `only`: just the
+    changes of those kinds; `hide`: not the changes whose every kind is hidden."""
+    every = diff_periods(actions, a, b)
+    changes = [
+        c
+        for c in every
+        if (not only or not only.isdisjoint(c.kinds)) and not set(c.kinds) <= hide
+    ]
     counts = Counter(k for c in changes for k in c.kinds)
     listed = ", ".join(f"{counts[k]} {k}" for k in KINDS if counts[k])
+    left_out = len(every) - len(changes)
     summary = (
         f"{a.name} ({a.id}) → {b.name} ({b.id}): {len(changes)} of {len(actions)} actions "
         f"changed" + (f": {listed}." if listed else ".")
     )
+    if left_out:
+        summary += f" ({left_out} more left out by --only/--hide.)"
     rows = [change_row(c) for c in changes]
     shown = [_shown(r, c) for r, c in zip(rows, changes, strict=True)]
     columns = [

@@ -104,7 +104,7 @@ def status_view(plan: Plan, selection: Selection) -> Document:
         if owing
         else f"Every one of the {len(chosen)} actions has an update for {period.name}."
     )
-    by_theme = []
+    by_theme: list[dict[str, Any]] = []
     for theme in plan.themes:
         members = [a for a in chosen if a.theme == theme.key]
         missing = [a.id for a in owing if a.theme == theme.key]
@@ -118,10 +118,8 @@ def status_view(plan: Plan, selection: Selection) -> Document:
                     "ids": missing,
                 }
             )
-    owners = sorted(
-        {a.owner for a in chosen}, key=lambda o: (o is None, (o or "").casefold())
-    )
-    by_owner = []
+    owners = sorted({a.owner for a in chosen}, key=lambda o: (o is None, (o or "").casefold()))
+    by_owner: list[dict[str, Any]] = []
     for owner in owners:
         members = [a for a in chosen if a.owner == owner]
         missing = [a.id for a in owing if a.owner == owner]
@@ -142,10 +140,7 @@ def status_view(plan: Plan, selection: Selection) -> Document:
         Heading("By owner", 2),
         Grid(
             [Column("owner", "Owner"), *count_columns, ids],
-            [
-                dict(r, owner=r["owner"] or "(no owner)", ids=", ".join(r["ids"]))
-                for r in by_owner
-            ],
+            [dict(r, owner=r["owner"] or "(no owner)", ids=", ".join(r["ids"])) for r in by_owner],
         ),
     ]
     action_columns = [
@@ -261,4 +256,3 @@ def history_view(
         title=title,
         meta={"count": len(kept)},
     )
-

@@ -34,6 +34,8 @@ from .queries import COLUMN_SPECS
 #: Version of the `report --format json` document. Bump on any incompatible change.
 REPORT_FORMAT_VERSION = 1
 NO_UPDATE_TEXT = "No update for this period"
+#: What a report of a draft period says on the page, under its title.
+DRAFT_TEXT = "Draft — not published"
 
 STAGE_KEYS = [s.value for s in Stage] + [MIXED, NO_UPDATE]
 RAG_KEYS = [r.value for r in Rag] + [NOT_RATED]
@@ -111,6 +113,7 @@ def build_report(
         "title": title or f"{plan.plan.title}: progress report, {period.name}",
         "organisation": plan.plan.organisation,
         "period": {"id": period.id, "name": period.name},
+        "draft": period.status == "draft",
         "data_file": data_file,
         "generated": stamp,
         "filters": filters,
@@ -131,6 +134,8 @@ def report_document(report: dict[str, Any]) -> Document:
     """Blocks for table/md/html, the report itself for JSON, one row per action for CSV."""
     period = report["period"]
     blocks: list[Any] = [Heading(report["title"], 1)]
+    if report.get("draft"):
+        blocks.append(Paragraph(f"{DRAFT_TEXT}: {period['name']} is still being gathered."))
     lines = [f"{report['organisation']}. Period: {period['name']} ({period['id']})."]
     lines.append(f"Data: {report['data_file']}")
     if report["filters"]:
