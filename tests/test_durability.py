@@ -155,8 +155,13 @@ def test_full_disk(run: Run, mini: Path, monkeypatch: pytest.MonkeyPatch, where:
     result = run("update", "T1", "--period", "2023-12", "--text", "x", "--reopen",
                  "--data", str(mini))
     monkeypatch.undo()
-    refused_unchanged(result, mini, before,
-                      f"{mini}: cannot write: No space left on device; the file is unchanged")
+    # the history is appended (and fsynced) first: a full disk there stops the write too
+    message = (f"{mini}.history.jsonl: cannot record the change in the plan's history (No "
+               "space left on device); nothing was written") if where == "fsync" else (
+               f"{mini}: cannot write: No space left on device; the file is unchanged")
+    refused_unchanged(result, mini, before, message)
+    history = mini.with_name(mini.name + ".history.jsonl")
+    assert not history.exists() or history.read_bytes() == b""  # taken back off
 
 
 def test_report_output_on_a_full_disk_keeps_the_old_page(run: Run, tmp_path: Path,
