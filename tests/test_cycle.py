@@ -441,3 +441,36 @@ def test_the_full_cycle(run: Run, folder: Path) -> None:
     )
     history = json.loads(run("history", "--format", "json").stdout)["entries"]
     assert history[0]["command"] == "undo" and history[0]["undoes"] == history[1]["id"]
+
+
+def test_the_readme_round_works_as_written(run: Run, folder: Path) -> None:
+    """README's workflow lines, typed in order in a new folder: each works (publishing waits
+    for the missing updates, and says so), and nothing is written into the installed plan."""
+    import shlex
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme[readme.index("mkdir netzero && cd netzero") :]
+    block = block[: block.index("```")]
+    shipped = SHIPPED.read_bytes()
+    ran = []
+    for line in block.splitlines()[1:]:
+        words = shlex.split(line, comments=True)
+        if not words:
+            continue
+        assert words[0] == "nzcli", line
+        result = run(*words[1:])
+        ran.append(words[1])
+        if words[1:3] == ["period", "publish"]:
+            assert result.exit_code == 2, result
+            assert "have no update for it" in result.stderr
+            assert run(*words[1:], "--allow-missing").exit_code == 0
+        else:
+            assert result.exit_code == 0, (line, result)
+    assert ran == [
+        "init", "period", "sheet", "import", "import", "status", "update", "period", "diff",
+        "history",
+    ]  # fmt: skip
+    assert SHIPPED.read_bytes() == shipped
+    assert load_plan(folder / PLAN_FILE).latest_period.id == "2024-06"

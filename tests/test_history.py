@@ -211,7 +211,10 @@ def test_a_torn_last_line_is_skipped(run: Run, mini: Path) -> None:
     assert load_plan(mini).action("T1").owner == "Ann"  # type: ignore[union-attr]
 
 
-lines = st.lists(st.sampled_from(["a\n", "b\n", "  c: 1\n", "\n", "- d\n", "é\n"]), max_size=30)
+lines = st.lists(
+    st.sampled_from(["a\n", "b\n", "  c: 1\n", "\n", "- d\n", "é\n", "x\u2028y\n", "e\r\n", "f"]),
+    max_size=40,
+)
 
 
 @given(lines, lines)
@@ -219,4 +222,12 @@ def test_the_undo_patch_gives_back_the_text(before: list[str], after: list[str])
     old, new = "".join(before), "".join(after)
     hunks = reverse_patch(old, new)
     assert apply_reverse(new, hunks) == old
-    assert sum(len(h[2]) for h in hunks) <= len(before)
+
+
+def test_the_undo_patch_keeps_only_what_changed() -> None:
+    before = "".join(f"  - id: T{i}\n    rag: null\n" for i in range(3000))
+    after = before.replace("  - id: T7\n    rag: null\n", "  - id: T7\n    rag: red\n")
+    after = after.replace("  - id: T2900\n", "  - id: T2900\n    owner: Ann\n")
+    hunks = reverse_patch(before, after)
+    assert hunks == [[15, 1, ["    rag: null\n"]], [5801, 1, []]]
+    assert apply_reverse(after, hunks) == before

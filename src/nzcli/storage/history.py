@@ -147,28 +147,128 @@ def _update_changes(
 def reverse_patch(before: str, after: str) -> list[list[Any]]:
     """Hunks `[line, count, lines]` that turn `after` back into `before`: replace `count`
     lines of `after` from 0-based `line` on by `lines`. Only the lines that differ are kept
-    (a one-field update is a few lines, whatever the size of the plan)."""
-    a = before.splitlines(keepends=True)
-    b = after.splitlines(keepends=True)
-    head = 0
-    limit = min(len(a), len(b))
-    while head < limit and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
-        tail += 1
-    a_mid, b_mid = a[head : len(a) - tail], b[head : len(b) - tail]
-    matcher = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=True)
-    return [
-        [head + j1, j2 - j1, a_mid[i1:i2]]
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
+    (a one-field update is a few lines, whatever the size of the plan).
+
+    Near-linear in the file's size: the lines found exactly once in both texts (each
+    action's `- id:` line, say) that keep their order anchor the comparison (as patience
+    diff does), and only the short stretches between anchors are compared line by line."""
+    # the common start and end, found a block at a time (a 60 MB plan in milliseconds),
+    # then widened to whole lines: only the lines between are compared
+    cut = _common_prefix(before, after)
+    cut = before.rfind("\n", 0, cut) + 1
+    same = min(_common_suffix(before, after), len(before) - cut, len(after) - cut)
+    a_end, b_end = len(before) - same, len(after) - same
+    starts = (a_end == 0 or before[a_end - 1] == "\n") and (b_end == 0 or after[b_end - 1] == "\n")
+    if same and not starts:
+        newline = before.find("\n", a_end)
+        step = (newline + 1 if newline != -1 else len(before)) - a_end
+        a_end, b_end = a_end + step, b_end + step
+    head = before.count("\n", 0, cut)
+    a_mid, b_mid = _lines(before[cut:a_end]), _lines(after[cut:b_end])
+    hunks: list[list[Any]] = []
+    a_at = b_at = 0
+    for a_anchor, b_anchor in [*_anchors(a_mid, b_mid), (len(a_mid), len(b_mid))]:
+        _compare(a_mid, b_mid, a_at, a_anchor, b_at, b_anchor, head, hunks)
+        a_at, b_at = a_anchor + 1, b_anchor + 1
+    return hunks
+
+
+#: A stretch between anchors longer than this (on either side) is one hunk, not compared
+#: line by line (only a file with almost no unique lines has one).
+_STRETCH = 5000
+
+
+def _compare(
+    a: list[str],
+    b: list[str],
+    a_lo: int,
+    a_hi: int,
+    b_lo: int,
+    b_hi: int,
+    offset: int,
+    hunks: list[list[Any]],
+) -> None:
+    if a[a_lo:a_hi] == b[b_lo:b_hi]:
+        return
+    if max(a_hi - a_lo, b_hi - b_lo) > _STRETCH:
+        hunks.append([offset + b_lo, b_hi - b_lo, a[a_lo:a_hi]])
+        return
+    matcher = difflib.SequenceMatcher(None, a[a_lo:a_hi], b[b_lo:b_hi], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            hunks.append([offset + b_lo + j1, j2 - j1, a[a_lo + i1 : a_lo + i2]])
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j), increasing in both, of lines that occur exactly once in `a` and once
+    in `b` with a[i] == b[j]: the longest such run in order (patience sorting)."""
+    import bisect
+    from collections import Counter
+
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {line: j for j, line in enumerate(b) if count_b[line] == 1}
+    pairs = [
+        (i, where_b[line]) for i, line in enumerate(a) if count_a[line] == 1 and line in where_b
     ]
+    # longest increasing subsequence of the j's
+    tops: list[int] = []  # the smallest last j of an increasing run of each length
+    ends: list[int] = []  # the index into `pairs` of that run's last pair
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        n = bisect.bisect_left(tops, j)
+        if n == len(tops):
+            tops.append(j)
+            ends.append(k)
+        else:
+            tops[n] = j
+            ends[n] = k
+        back[k] = ends[n - 1] if n else -1
+    chain = []
+    k = ends[-1] if ends else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their "\\n" (only "\\n" ends a line, as `str.count` counts them)."""
+    parts = text.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+_BLOCK = 1 << 16
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    k = 0
+    while k < n and a[k : k + _BLOCK] == b[k : k + _BLOCK]:
+        k += _BLOCK
+    k = min(k, n)
+    while k < n and a[k] == b[k]:
+        k += 1
+    return k
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    k = 0
+    while k + _BLOCK <= n and (
+        a[len(a) - k - _BLOCK : len(a) - k] == b[len(b) - k - _BLOCK : len(b) - k]
+    ):
+        k += _BLOCK
+    while k < n and a[len(a) - 1 - k] == b[len(b) - 1 - k]:
+        k += 1
+    return k
 
 
 def apply_reverse(after: str, hunks: Sequence[Sequence[Any]]) -> str:
     """`after` with `reverse_patch`'s hunks applied: the text before the write."""
-    lines = after.splitlines(keepends=True)
+    lines = _lines(after)
     for line, count, replacement in sorted(hunks, key=lambda h: h[0], reverse=True):
         lines[line : line + count] = list(replacement)
     return "".join(lines)
@@ -209,7 +309,7 @@ class Journal:
     def make_entry(self, write: Write, when: str, user: str) -> dict[str, Any]:
         hunks = reverse_patch(write.before_text, write.after_text)
         if apply_reverse(write.after_text, hunks) != write.before_text:  # pragma: no cover
-            hunks = [[0, len(write.after_text.splitlines()), write.before_text.splitlines(True)]]
+            hunks = [[0, len(_lines(write.after_text)), _lines(write.before_text)]]
         before, after = digest(write.before), digest(write.after)
         entry: dict[str, Any] = {
             "format_version": HISTORY_FORMAT_VERSION,
