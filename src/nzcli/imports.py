@@ -281,7 +281,7 @@ def import_sheets(
                 )
             if journal is not None:
                 journal.reopened.append(period.id)
-            notes.append(f"{period.id} ({period.name}) is published: reopened (--reopen)")
+            summary["reopened"] = f"{period.id} ({period.name}) is published: reopened (--reopen)"
         checked = check_sheets(plan, sheets, period, force=force)
         summary["rows"] = checked.rows
         notes.extend(checked.notes)
@@ -298,6 +298,8 @@ def import_sheets(
         }
 
     edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout, journal=journal)
+    if edit.written and "reopened" in summary:
+        notes.insert(0, summary["reopened"])
     period: Period = summary["period"]
     rows: int = summary["rows"]
     count = sum(1 for fields in changed.values() if fields)

@@ -216,7 +216,8 @@ def update_action(
     if changed:
         what += f" ({', '.join(changed)})"
     unchanged = f"{action.id}{for_period} already has these values"
-    return Outcome(edit, "update", what, unchanged, [*opened, *notes])
+    # (said only of a write: a dry run or no change reopens nothing)
+    return Outcome(edit, "update", what, unchanged, [*(opened if edit.written else []), *notes])
 
 
 def _request_fields(request: UpdateRequest, action: Action) -> UpdateFields:

@@ -219,7 +219,10 @@ def themes(ctx: Context, *, out: Out) -> Result:
 
 @command("periods", DOCUMENT, COLOR, formats=QUERY_FORMATS, read_only=True)
 def periods(ctx: Context, *, out: Out) -> Result:
-    """Reporting periods, oldest first, marking the latest.
+    """Reporting periods, oldest first: draft or published, and which is the latest.
+
+    "latest" is the latest published period; a draft (`period add`) is where a round's
+    updates are gathered until `period publish`.
 
     Example: nzcli periods
     """

@@ -97,8 +97,8 @@ UPDATE_OPTIONS = (
         "period",
         "--period",
         metavar="PERIOD",
-        help="The period the update is for: 2024-06, june-2024, latest. Required with "
-        "--stage, --rag and --text.",
+        help="The period the update is for: 2024-06, june-2024 (a draft; a published "
+        "period needs --reopen). Required with --stage, --rag, --text and --clear.",
     ),
     _update_option(
         "stage",
@@ -226,7 +226,7 @@ def update(
 
       nzcli update T1 --period 2024-06 --stage delivery --rag green --text "LTP4 adopted."
 
-      nzcli update T17 --period latest --scheme "Ivanhoe Line" --stage delivery
+      nzcli update T17 --period 2024-06 --scheme "Ivanhoe Line" --stage delivery
 
       nzcli update T3 --timescale M --add-partner "Midlands Connect" --dry-run
 
