@@ -934,23 +934,24 @@ def test_diff_json(run: Run, history: Path) -> None:
     assert (doc["actions"], doc["changed"]) == (5, 5)
     changes = [(c["id"], c["kinds"], c["change"]) for c in doc["changes"]]
     assert changes == [
-        ("T1", ["stage forward", "RAG worse"], "stage design → delivery; RAG amber → red"),
-        ("N1", ["stage back", "RAG rated"], "stage completed → delivery; RAG not rated → amber"),
-        ("T10", ["not updated"], "updated in 2023-12 but not in 2024-06"),
+        ("T1", ["stage_forward", "rag_worse"], "stage design → delivery; RAG amber → red"),
+        ("N1", ["stage_back", "rag_rated"], "stage completed → delivery; RAG not rated → amber"),
+        ("T10", ["not_updated"], "updated in 2023-12 but not in 2024-06"),
         (
             "T2",
-            ["stage forward", "RAG rated"],
+            ["stage_forward", "rag_rated"],
             "stage Line A: delivery; Line B: design → delivery; RAG not rated → red",
         ),
-        ("X1", ["new action"], "new action (added in 2024-06)"),
+        ("X1", ["new_action"], "new action (added in 2024-06)"),
     ]
+    assert doc["format_version"] == 1
     assert doc["counts"] == {
-        "RAG worse": 1,
-        "stage back": 1,
-        "not updated": 1,
-        "RAG rated": 2,
-        "new action": 1,
-        "stage forward": 2,
+        "rag_worse": 1,
+        "stage_back": 1,
+        "not_updated": 1,
+        "rag_rated": 2,
+        "new_action": 1,
+        "stage_forward": 2,
     }
     first = doc["changes"][0]
     assert {k: first[k] for k in DIFF_COLUMNS} == {
@@ -958,12 +959,12 @@ def test_diff_json(run: Run, history: Path) -> None:
         "theme": "transport",
         "action": "Develop a vision for transport.",
         "change": "stage design → delivery; RAG amber → red",
-        "stage_a": "design",
-        "stage_b": "delivery",
+        "stage_a": [{"scheme": None, "stage": "design"}],
+        "stage_b": [{"scheme": None, "stage": "delivery"}],
         "rag_a": "amber",
         "rag_b": "red",
     }
-    assert doc["changes"][2]["stage_b"] is None and doc["changes"][2]["rag_b"] is None
+    assert doc["changes"][2]["stage_b"] == [] and doc["changes"][2]["rag_b"] is None
 
 
 def test_diff_csv(run: Run, history: Path) -> None:
@@ -1033,7 +1034,7 @@ def test_diff_no_changes_and_not_updated(run: Run, mini: Path) -> None:
         "December 2024 (2024-12) → June 2025 (2025-06): 0 of 5 actions changed.\n"
     )
     result = run("diff", "2024-06", "2024-12", "--format", "json", "--data", str(mini))
-    assert json.loads(result.stdout)["counts"] == {"not updated": 4}
+    assert json.loads(result.stdout)["counts"] == {"not_updated": 4}
 
 
 @pytest.mark.parametrize(

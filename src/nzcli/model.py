@@ -532,6 +532,18 @@ def expected_score(action: Action) -> float | None:
     )
 
 
+def score_working(action: Action) -> list[tuple[str, str, float]] | None:
+    """The rule's working for an action: (what, its value, its points) for timescale, cost
+    and carbon saving, whose product is `expected_score`; None when any is unknown."""
+    if action.timescale is None or action.cost is None or action.carbon_saving is None:
+        return None
+    return [
+        ("timescale", action.timescale, _points(action.timescale, TIMESCALE_POINTS)),
+        ("cost", action.cost, _points(action.cost, COST_POINTS)),
+        ("carbon saving", action.carbon_saving, _points(action.carbon_saving, CARBON_POINTS)),
+    ]
+
+
 def format_number(value: object) -> str:
     """18.0 -> "18", 7.5 -> "7.5", 12 -> "12", None -> ""."""
     if value is None:

@@ -316,8 +316,30 @@ def stage_value(update: Update | None) -> str | None:
     return update.stage.value if update.stage is not None else None
 
 
-def row(action: Action, period: Period) -> dict[str, Any]:
-    """One action as a row: plain values, `COLUMNS` keys, null for unknown."""
+def stage_list(update: Update | None) -> list[dict[str, str | None]]:
+    """The stage in JSON's one shape: a list of schemes, always. `[{"scheme": null, "stage":
+    "design"}]` for an action with one stage; one entry per scheme, in order, for a
+    multi-scheme action (T17); `[]` when the period has no stage for it."""
+    if update is None:
+        return []
+    if update.schemes:
+        return [{"scheme": s.scheme, "stage": s.stage.value} for s in update.schemes]
+    return [{"scheme": None, "stage": update.stage.value}] if update.stage is not None else []
+
+
+def stage_text(stages: list[dict[str, str | None]]) -> str | None:
+    """A `stage_list` as `stage_value` writes it: "design", "A: delivery; B: design"."""
+    if not stages:
+        return None
+    return "; ".join(
+        f"{s['scheme']}: {s['stage']}" if s["scheme"] else str(s["stage"]) for s in stages
+    )
+
+
+def row(action: Action, period: Period, structured: bool = False) -> dict[str, Any]:
+    """One action as a row: plain values, `COLUMNS` keys, null for unknown. The stage is
+    text (`stage_value`) for tables and CSV, or with `structured`, JSON's list of schemes
+    (`stage_list`)."""
     update = action.updates.get(period.id)
     return {
         "id": action.id,
@@ -332,7 +354,7 @@ def row(action: Action, period: Period) -> dict[str, Any]:
         "carbon_saving": action.carbon_saving,
         "deliverability_score": action.deliverability_score,
         "period": period.id,
-        "stage": stage_value(update),
+        "stage": stage_list(update) if structured else stage_value(update),
         "rag": update.rag.value if update and update.rag else None,
         "update": update.text if update else None,
     }
@@ -426,5 +448,7 @@ __all__ = [
     "order",
     "resolve",
     "row",
+    "stage_list",
+    "stage_text",
     "stage_value",
 ]

@@ -83,6 +83,7 @@ GROUPABLE: Final = (
     "timescale",
     "cost",
     "carbon_saving",
+    "partner",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +387,7 @@ def parse_columns(text: str | None, flag: str = "--columns") -> list[str] | None
 
 def parse_group(name: str, flag: str = "--by") -> str:
     key = name.strip().casefold().replace("-", "_")
-    key = {"carbon": "carbon_saving"}.get(key, key)
+    key = {"carbon": "carbon_saving", "partners": "partner"}.get(key, key)
     if key not in GROUPABLE:
         shown = [g if g != "carbon_saving" else "carbon" for g in GROUPABLE]
         raise unknown("field", name, shown, flag)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: The formats of the query commands, and of the report.
 QUERY_FORMATS = ("table", "md", "csv", "json")
+#: `list`'s: the query formats and NDJSON, one action a line.
+LIST_FORMATS = (*QUERY_FORMATS, "ndjson")
 REPORT_FORMATS = (*QUERY_FORMATS, "html")
 #: --format, --output, --data and --color, for commands that write a document.
 DOCUMENT = (FORMAT, OUTPUT, DATA)
@@ -56,7 +58,9 @@ def check(ctx: Context, *, strict: bool, out: Out) -> Result:
     return Result(check_view(result, strict), out, code=code)
 
 
-@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml"), read_only=True)
+@command(
+    "export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml", "ndjson"), read_only=True
+)
 def export(ctx: Context, *, out: Out) -> Result:
     """Export the whole plan, keys exactly as in the YAML file.
 
@@ -101,7 +105,7 @@ LIMIT = Option("limit", ("--limit", "-n"), "At most N rows.", "N")
     DATA,
     FILTERS,
     COLOR,
-    formats=QUERY_FORMATS,
+    formats=LIST_FORMATS,
     read_only=True,
 )
 def list_(
@@ -135,7 +139,8 @@ def list_(
     count = vocab.parse_count(limit, "--limit") if limit is not None else None
     plan = ctx.load()
     selection = resolve(plan, filters)
-    doc = list_view(plan, selection, sort, reverse, chosen, count, table=out.fmt == "table")
+    table = out.fmt == "table"
+    doc = list_view(plan, selection, sort, reverse, chosen, count, table=table, fmt=out.fmt)
     return Result(doc, out, messages=_empty(plan, selection, doc.meta["count"]))
 
 
@@ -168,15 +173,6 @@ def show(ctx: Context, *, action_id: str, out: Out) -> Result:
     return Result(show_view(plan, find_action(plan, action_id)), out)
 
 
-PARTNER_PERIOD = Option(
-    "period",
-    ("--period",),
-    "Period for stage and RAG (default: latest).",
-    "PERIOD",
-    complete="period",
-)
-
-
 @command(
     "partners",
     Argument(
@@ -186,24 +182,38 @@ PARTNER_PERIOD = Option(
         required=False,
         complete="partner",
     ),
-    PARTNER_PERIOD,
-    DOCUMENT,
+    FORMAT,
+    OUTPUT,
+    EXCEL,
+    QUIET,
+    DATA,
+    FILTERS,
     COLOR,
     formats=QUERY_FORMATS,
     read_only=True,
 )
-def partners(ctx: Context, *, name: str | None, period: str | None, out: Out) -> Result:
+def partners(ctx: Context, *, filters: Filters, name: str | None, out: Out) -> Result:
     """The partner index: each partner with its action count and IDs, most involved first.
 
-    With NAME, that partner's actions.
+    With NAME, that partner's actions. The filters from `list` apply: only the actions
+    they select are counted and listed.
 
-    Examples: nzcli partners;  nzcli partners "Midlands Connect"
+    Examples:
+
+      nzcli partners
+
+      nzcli partners "Midlands Connect" --rag red
+
+      nzcli partners --theme transport
     """
+    from nzcli.query import resolve
     from nzcli.views.queries import partners_view
-    from nzcli.vocab import resolve_period
 
     plan = ctx.load()
-    return Result(partners_view(plan, name, resolve_period(plan, period)), out)
+    selection = resolve(plan, filters)
+    doc = partners_view(plan, name, selection)
+    messages = _empty(plan, selection, doc.meta["count"]) if filters.given() else []
+    return Result(doc, out, messages=messages)
 
 
 @command("themes", DOCUMENT, COLOR, formats=QUERY_FORMATS, read_only=True)

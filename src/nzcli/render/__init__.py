@@ -67,11 +67,19 @@ _register("text", "text")
 _register("md", "markdown", ".md", ".markdown")
 _register("csv", "csv", ".csv")
 _register("json", "json", ".json")
+_register("ndjson", "ndjson", ".ndjson", ".jsonl")
 _register("yaml", "yaml", ".yaml", ".yml")
 _register("html", "html", ".html", ".htm")
 
 #: Other names people give formats.
-ALIASES = {"markdown": "md", "text": "table", "yml": "yaml", "htm": "html"}
+ALIASES = {
+    "markdown": "md",
+    "text": "table",
+    "yml": "yaml",
+    "htm": "html",
+    "jsonl": "ndjson",
+    "jsonlines": "ndjson",
+}
 
 
 def format_for(fmt: str | None, output: str | None, allowed: Sequence[str]) -> str:

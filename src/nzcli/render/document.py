@@ -69,11 +69,13 @@ Block = Grid | Heading | Paragraph | Lines | Bars
 @dataclass
 class Document:
     """What a command produces: blocks for human formats, a value for JSON, a grid for CSV,
-    and (for `export`) the YAML text."""
+    the records NDJSON writes one a line (for `list` and `export`), and (for `export`) the
+    YAML text."""
 
     blocks: list[Block]
     json: Any = None
     csv: Grid | None = None
+    records: list[dict[str, Any]] | None = None
     yaml: str | None = None
     title: str = "nzcli"
     meta: dict[str, Any] = field(default_factory=dict)

@@ -23,6 +23,7 @@ def export_view(plan: Plan, *, yaml: bool = False) -> Document:
     return Document(
         blocks=[],
         json={"format_version": EXPORT_FORMAT_VERSION, **data},
+        records=data["actions"],
         yaml=text,
         title=plan.plan.title,
     )
