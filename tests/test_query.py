@@ -799,7 +799,7 @@ def test_summary_one_by(run: Run) -> None:
         "total": 176,
         "groups": [
             {
-                "theme": k,
+                "value": k,
                 "label": names[k],
                 "count": counts[k],
                 "percent": round(100 * counts[k] / 176, 1),
@@ -816,7 +816,7 @@ def test_summary_with_filters_and_percentages(run: Run) -> None:
     counts = Counter(stages_of(a)[0] for a in lead)
     expected = [
         {
-            "stage": s,
+            "value": s,
             "label": s.capitalize(),
             "count": counts[s],
             "percent": round(100 * counts[s] / 63, 1),
@@ -859,24 +859,24 @@ def test_summary_cross_tab(run: Run) -> None:
         n = sum(cells[(key, c)] for c in columns)
         expected.append(
             {
-                "theme": key,
+                "value": key,
                 "label": names[key],
                 "count": n,
                 "percent": round(100 * n / 176, 1),
                 "groups": [
-                    {"stage": c, "label": label, "count": cells[(key, c)]}
+                    {"value": c, "label": label, "count": cells[(key, c)]}
                     for c, label in zip(columns, labels, strict=True)
                 ],
             }
         )
     assert data["groups"] == expected
     assert data["columns"] == [
-        {"stage": c, "label": label, "count": sum(cells[(k, c)] for k in THEME_KEYS)}
+        {"value": c, "label": label, "count": sum(cells[(k, c)] for k in THEME_KEYS)}
         for c, label in zip(columns, labels, strict=True)
     ]
     assert (data["by"], data["total"]) == (["theme", "stage"], 176)
     transport = data["groups"][0]
-    assert [(g["stage"], g["count"]) for g in transport["groups"]] == [
+    assert [(g["value"], g["count"]) for g in transport["groups"]] == [
         ("discovery", 9), ("design", 9), ("delivery", 15), ("completed", 0), ("mixed", 1),
     ]  # fmt: skip
     csv_text = run("summary", "--by", "theme", "--by", "stage", "-f", "csv").stdout
@@ -889,18 +889,18 @@ def test_summary_cross_tab(run: Run) -> None:
 def test_summary_rag_mini(run: Run) -> None:
     data = json.loads(run("summary", "--data", MINI, "--by", "rag", "-f", "json").stdout)
     assert data["groups"] == [
-        {"rag": "red", "label": "Red", "count": 1, "percent": 20.0},
-        {"rag": "amber", "label": "Amber", "count": 2, "percent": 40.0},
-        {"rag": "green", "label": "Green", "count": 1, "percent": 20.0},
-        {"rag": "not_rated", "label": "Not rated", "count": 1, "percent": 20.0},
+        {"value": "red", "label": "Red", "count": 1, "percent": 20.0},
+        {"value": "amber", "label": "Amber", "count": 2, "percent": 40.0},
+        {"value": "green", "label": "Green", "count": 1, "percent": 20.0},
+        {"value": "not_rated", "label": "Not rated", "count": 1, "percent": 20.0},
     ]
     cross = json.loads(
         run("summary", "--data", MINI, "--by", "rag", "--by", "theme", "-f", "json").stdout
     )
     assert cross["columns"] == [
-        {"theme": "transport", "label": "Transport", "count": 3},
-        {"theme": "nature-and-land-use", "label": "Nature and Land Use", "count": 1},
-        {"theme": "cross-cutting", "label": "Cross Cutting Actions", "count": 1},
+        {"value": "transport", "label": "Transport", "count": 3},
+        {"value": "nature-and-land-use", "label": "Nature and Land Use", "count": 1},
+        {"value": "cross-cutting", "label": "Cross Cutting Actions", "count": 1},
     ]
 
 

@@ -58,9 +58,7 @@ def check(ctx: Context, *, strict: bool, out: Out) -> Result:
     return Result(check_view(result, strict), out, code=code)
 
 
-@command(
-    "export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml", "ndjson"), read_only=True
-)
+@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml", "ndjson"), read_only=True)
 def export(ctx: Context, *, out: Out) -> Result:
     """Export the whole plan, keys exactly as in the YAML file.
 
@@ -405,18 +403,59 @@ def report(
     return Result(doc, out, messages=messages)
 
 
-@command("schema", OUTPUT, formats=("json",), read_only=True)
-def schema(ctx: Context, *, out: Out) -> Result:
-    """Print the JSON Schema of the data file, for editors that validate YAML.
+#: What `schema --output-of` takes: every command with a JSON output, and the NDJSON lines.
+SCHEMA_OUTPUTS = (
+    "list",
+    "list-ndjson",
+    "show",
+    "partners",
+    "themes",
+    "periods",
+    "summary",
+    "diff",
+    "report",
+    "export",
+    "export-ndjson",
+    "check",
+)
+OUTPUT_OF = Option(
+    "output_of",
+    ("--output-of",),
+    "The schema of a command's JSON output instead: "
+    + ", ".join(SCHEMA_OUTPUTS)
+    + " (-ndjson: one line of --format ndjson).",
+    "COMMAND",
+    complete="output",
+)
 
-    Point your editor's YAML language server at it, e.g. a first line in actions.yaml:
+
+@command("schema", OUTPUT_OF, FORMAT, OUTPUT, QUIET, DATA, formats=("json",), read_only=True)
+def schema(ctx: Context, *, output_of: str | None, out: Out) -> Result:
+    """Print the JSON Schema of the data file, or of a command's JSON output.
+
+    The data file's schema is for editors that validate YAML: point your editor's YAML
+    language server at it, e.g. a first line in actions.yaml:
     # yaml-language-server: $schema=nzcli-schema.json
 
-    Example: nzcli schema --output nzcli-schema.json
+    With --output-of, the schema of that command's --format json document (the contract
+    scripts build on; docs/schemas/ has them all). The schemas do not depend on the data
+    file; --data is accepted like everywhere else.
+
+    Examples:
+
+      nzcli schema --output nzcli-schema.json
+
+      nzcli schema --output-of list --output list.schema.json
     """
     from nzcli.views.plan import schema_view
+    from nzcli.vocab import parse_choice
 
-    return Result(schema_view(), out)
+    chosen = (
+        None
+        if output_of is None
+        else parse_choice(output_of, SCHEMA_OUTPUTS, "--output-of", "output")
+    )
+    return Result(schema_view(chosen), out)
 
 
 __all__ = ["FILTERS"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nzcli.model import Plan, plan_data
 from nzcli.render import Document
 
@@ -29,13 +27,11 @@ def export_view(plan: Plan, *, yaml: bool = False) -> Document:
     )
 
 
-def schema_view() -> Document:
-    """The JSON Schema of the data file, for editors that validate YAML."""
-    from nzcli.schema import Plan as PlanRules
+def schema_view(output_of: str | None = None) -> Document:
+    """The JSON Schema of the data file, for editors that validate YAML; or, with
+    `output_of`, of that command's JSON output (`nzcli.views.schemas`)."""
+    from nzcli.views.schemas import output_schema, plan_schema
 
-    document: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "nzcli plan file (data/actions.yaml)",
-        **PlanRules.model_json_schema(),
-    }
-    return Document(blocks=[], json=document, title="nzcli schema")
+    if output_of is None:
+        return Document(blocks=[], json=plan_schema(), title="nzcli schema")
+    return Document(blocks=[], json=output_schema(output_of), title=f"nzcli schema {output_of}")

@@ -423,7 +423,7 @@ def summary_view(plan: Plan, selection: Selection, by: Sequence[str]) -> Documen
         ]
         csv_rows = [{field: r["group"], "count": r["count"], "percent": r["percent"]} for r in rows]
         envelope["groups"] = [
-            {field: ids[field][k], "label": k, "count": counts[k], "percent": percent(counts[k])}
+            {"value": ids[field][k], "label": k, "count": counts[k], "percent": percent(counts[k])}
             for k in keys
         ]
         return Document(
@@ -470,19 +470,19 @@ def summary_view(plan: Plan, selection: Selection, by: Sequence[str]) -> Documen
     csv_cols = [Column(first, first), *cols[1:]]
     envelope["groups"] = [
         {
-            first: ids[first][rk],
+            "value": ids[first][rk],
             "label": rk,
             "count": row_totals[rk],
             "percent": percent(row_totals[rk]),
             "groups": [
-                {second: ids[second][ck], "label": ck, "count": cells.get((rk, ck), 0)}
+                {"value": ids[second][ck], "label": ck, "count": cells.get((rk, ck), 0)}
                 for ck in col_keys
             ],
         }
         for rk in row_keys
     ]
     envelope["columns"] = [
-        {second: ids[second][ck], "label": ck, "count": col_totals[ck]} for ck in col_keys
+        {"value": ids[second][ck], "label": ck, "count": col_totals[ck]} for ck in col_keys
     ]
     return Document(
         blocks=[Paragraph(f"{total} actions, {period.name} ({period.id})"), grid],
