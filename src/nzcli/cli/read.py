@@ -58,18 +58,49 @@ def check(ctx: Context, *, strict: bool, out: Out) -> Result:
     return Result(check_view(result, strict), out, code=code)
 
 
-@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml", "ndjson"), read_only=True)
+#: What `export` writes: the plan as JSON, YAML or NDJSON; as open data.
+EXPORT_FORMATS = ("json", "yaml", "ndjson", "datapackage", "sqlite")
+
+
+@command("export", FORMAT, OUTPUT, QUIET, DATA, COLOR, formats=EXPORT_FORMATS, read_only=True)
 def export(ctx: Context, *, out: Out) -> Result:
-    """Export the whole plan, keys exactly as in the YAML file.
+    """Export the whole plan: as JSON, YAML or NDJSON, or as open data.
 
-    JSON carries a top-level "format_version" (see docs/data-format.md); it is the contract
-    scripts build on.
+    JSON has the data file's keys exactly, with a top-level "format_version" (its schema:
+    `nzcli schema --output-of export`); NDJSON is one action a line. YAML is the data file's
+    own text, with its comments and layout. datapackage writes a Frictionless Data Package
+    into the --output folder (datapackage.json and one CSV per table: actions, partners,
+    updates, ...); sqlite one SQLite database of the same tables with their keys
+    (docs/open-data.md).
 
-    Example: nzcli export --format json --output plan.json
+    Examples:
+
+      nzcli export --format json --output plan.json
+
+      nzcli export --format datapackage --output plan-data
+
+      nzcli export --output plan.sqlite
     """
+    if out.fmt in ("datapackage", "sqlite"):
+        from nzcli.views.opendata import opendata_view
+
+        return Result(opendata_view(ctx.load()), out)
     from nzcli.views.plan import export_view
 
-    return Result(export_view(ctx.load(), yaml=out.fmt == "yaml"), out)
+    if out.fmt != "yaml":
+        return Result(export_view(ctx.load()), out)
+    from nzcli.storage.files import decode_text, read_bytes
+
+    # the file's own text, once it is known to be a valid plan: the same bytes before and
+    # after loading (an editor saving in between is caught, not half exported)
+    path = ctx.data_path()
+    before = read_bytes(path)
+    plan = ctx.load()
+    if read_bytes(path) != before:
+        from nzcli.errors import DataError
+
+        raise DataError(path, "the file changed while it was read; run the command again")
+    return Result(export_view(plan, text=decode_text(before, path)), out)
 
 
 SORT = Option(

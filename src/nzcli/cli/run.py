@@ -76,7 +76,7 @@ def _path(text: str, flag: str) -> Path:
 
 
 def _out(command: Command, values: dict[str, Any]) -> Out:
-    from nzcli.render import format_for
+    from nzcli.render import FORMATS, format_for
 
     fmt = values.pop("fmt", None)
     given = values.pop("output", None)
@@ -86,6 +86,8 @@ def _out(command: Command, values: dict[str, Any]) -> Out:
     chosen = format_for(fmt, given, command.formats)
     if excel and chosen != "csv":
         raise OptionError("--excel goes with --format csv", "--excel")
+    if FORMATS[chosen].folder and output is None:
+        raise OptionError(f"--format {chosen} writes a folder of files; give --output DIR")
     return Out(chosen, output, excel, quiet)
 
 
@@ -108,8 +110,15 @@ def emit(ctx: Context, result: Result) -> int:
     return int(result.code)
 
 
-def write(ctx: Context, data: str | bytes, path: Path | None) -> None:
-    """The one place output is written: to `path` atomically, else to stdout, as bytes."""
+def write(ctx: Context, data: str | bytes | dict[str, bytes], path: Path | None) -> None:
+    """The one place output is written: to `path` atomically, else to stdout, as bytes; a
+    folder format's files into the folder `path`, each atomically, in order."""
+    if isinstance(data, dict):
+        from nzcli.storage.files import write_folder
+
+        assert path is not None  # `_out` asks for --output
+        write_folder(path, data)
+        return
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if path is not None:
         from nzcli.storage.files import atomic_write

@@ -107,6 +107,23 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
                 os.unlink(tmp_name)
 
 
+def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` (name -> bytes) into `folder`, each atomically (`atomic_write`), in the
+    order given (a data package's descriptor last). The folder is made if it is missing (its
+    parent must exist); files already in it that are not among `files` are left alone."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise WriteError(f"{target}: is not a folder; give a folder for the files")
+    try:
+        target.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise WriteError(f"{target}: its parent folder does not exist") from None
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot make the folder: {exc.strerror or exc}") from None
+    for name, data in files.items():
+        atomic_write(target / name, data)
+
+
 def _fsync_dir(folder: Path) -> None:
     if sys.platform == "win32":
         return

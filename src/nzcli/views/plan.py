@@ -9,12 +9,13 @@ from nzcli.render import Document
 EXPORT_FORMAT_VERSION = 1
 
 
-def export_view(plan: Plan, *, yaml: bool = False) -> Document:
-    """The plan, keys exactly as in the YAML file (every key present): as JSON with a
-    `format_version`, and with `yaml`, as YAML text of the plain data too."""
+def export_view(plan: Plan, *, text: str | None = None) -> Document:
+    """`nzcli export`: the plan, keys exactly as in the YAML file (every key present), as
+    JSON with a `format_version` and as NDJSON records (its actions); for YAML, `text`, the
+    data file's own text (comments and layout kept, no keys added), else the plain data as
+    block YAML."""
     data = plan_data(plan)
-    text = None
-    if yaml:
+    if text is None:
         from nzcli.storage.yaml_safe import dump_yaml
 
         text = dump_yaml(data)
