@@ -525,7 +525,7 @@ def test_update_one_scheme_in_a_new_period_carries_the_others(run: Run, shipped_
         "--period",
         "2024-06",
         "--scheme",
-        "Ivanhoe Line",
+        "Ivanhoe",
         "--stage",
         "delivery",
         *data,
@@ -533,11 +533,11 @@ def test_update_one_scheme_in_a_new_period_carries_the_others(run: Run, shipped_
     assert result.exit_code == 0, result
     assert (
         "note: T17: the other schemes' stages for 2024-06 are carried forward from 2023-12 ("
-        "Midland Main Line electrification: delivery; Network North: discovery)" in result.stderr
+        "MMLe: delivery; Network North: discovery)" in result.stderr
     )
     update = update_of(shipped_copy, "T17", "2024-06")
     assert update.stage_label == (
-        "Midland Main Line electrification: Delivery; Ivanhoe Line: Delivery; "
+        "MMLe: Delivery; Ivanhoe: Delivery; "
         "Network North: Discovery"
     )
     assert (update.rag, update.text) == (None, None)
@@ -750,8 +750,7 @@ def test_import_a_filled_in_export(
     set_cells(
         rows,
         "T17",
-        stage="Midland Main Line electrification: completed; "
-        "Ivanhoe Line: delivery; Network North: design",
+        stage="MMLe: completed; Ivanhoe: delivery; Network North: design",
         rag="red",
     )
     set_cells(rows, "B1", stage="design", update="'=formula-looking text, kept as text")
@@ -777,7 +776,7 @@ def test_import_a_filled_in_export(
     )
     assert (update("T2").stage, update("T2").rag, update("T2").text) == (None, Rag.AMBER, None)
     assert update("T17").stage_label == (
-        "Midland Main Line electrification: Completed; Ivanhoe Line: Delivery; "
+        "MMLe: Completed; Ivanhoe: Delivery; "
         "Network North: Design"
     )
     assert update("B1").text == "=formula-looking text, kept as text"

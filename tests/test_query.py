@@ -416,8 +416,8 @@ def test_period_forms(run: Run, form: str) -> None:
     (row,) = json.loads(result.stdout)["actions"]
     assert row["period"] == "2023-12"
     assert row["stage"] == [
-        {"scheme": "Midland Main Line electrification", "stage": "delivery"},
-        {"scheme": "Ivanhoe Line", "stage": "design"},
+        {"scheme": "MMLe", "stage": "delivery"},
+        {"scheme": "Ivanhoe", "stage": "design"},
         {"scheme": "Network North", "stage": "discovery"},
     ]
 
@@ -708,7 +708,7 @@ def test_partners_index(run: Run) -> None:
     document = json.loads(result.stdout)
     assert (document["format_version"], document["period"]["id"]) == (1, "2023-12")
     index = document["partners"]
-    assert len(index) == len(RAW["partners"]) == 79
+    assert len(index) == len(RAW["partners"]) == 78  # WPD and NGED are one (issue 17)
     expected = {
         p["name"]: sorted(where(involves(p["name"])), key=doc_order) for p in RAW["partners"]
     }
@@ -751,7 +751,7 @@ def test_partners_unknown_name(run: Run) -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "nzcli: error: unknown partner 'Midlands Conect'; did you mean 'Midlands Connect' or "
-        "'Midlands Net Zero Hub'? Run `nzcli partners` to list all 79 partners.\n"
+        "'Midlands Net Zero Hub'? Run `nzcli partners` to list all 78 partners.\n"
     )
 
 
@@ -956,7 +956,7 @@ BAD = [
     (
         ["list", "--partner", "Midlands Conect"],
         "--partner: unknown partner 'Midlands Conect'; did you mean 'Midlands Connect' or "
-        "'Midlands Net Zero Hub'? Run `nzcli partners` to list all 79 partners.",
+        "'Midlands Net Zero Hub'? Run `nzcli partners` to list all 78 partners.",
     ),
     (
         ["list", "--period", "2025-01"],
@@ -1301,7 +1301,7 @@ def test_default_table_at_80_columns(run: Run) -> None:
     assert {r[5] for r in rows[1:]} == {"Not rated"}
     t17 = next(r for r in rows if r[0] == "T17")
     assert _squash(t17[4]) == _squash(
-        "Midland Main Line electrification: Delivery; Ivanhoe Line: Design; "
+        "MMLe: Delivery; Ivanhoe: Design; "
         "Network North: Discovery"
     )
 

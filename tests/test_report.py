@@ -247,7 +247,7 @@ def test_html_is_self_contained(run: Run) -> None:
     assert "@page { size: A4 landscape;" in page
     assert page.count('<td class="rag rag-not-rated">Not rated</td>') == 176
     assert page.count('<td class="stage stage-design">Design</td>') == 48
-    assert "Midland Main Line electrification: Delivery; Ivanhoe Line: Design" in page
+    assert "MMLe: Delivery; Ivanhoe: Design" in page
 
 
 def test_html_escapes_data(run: Run, tmp_path: Path) -> None:

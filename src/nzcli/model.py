@@ -160,7 +160,7 @@ class Update:
 
     @property
     def stage_label(self) -> str:
-        """Stage in words: "Design", or "MMLe: Delivery; Ivanhoe Line: Design"."""
+        """Stage in words: "Design", or "MMLe: Delivery; Ivanhoe: Design"."""
         if self.schemes:
             return "; ".join(f"{s.scheme}: {s.stage.label}" for s in self.schemes)
         return self.stage.label if self.stage is not None else ""
