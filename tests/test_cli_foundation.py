@@ -119,7 +119,8 @@ def test_export_bad_format(run: Run) -> None:
     assert result.exit_code == 2
     # one message for every command's formats (it was worded differently for export)
     assert result.stderr == (
-        "nzcli: error: --format: 'xml' is not available here; use one of json, yaml, ndjson, datapackage, sqlite\n"
+        "nzcli: error: --format: 'xml' is not available here; use one of json, yaml, ndjson, "
+        "datapackage, sqlite\n"
     )
 
 

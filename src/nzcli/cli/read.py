@@ -37,23 +37,51 @@ DOCUMENT = (FORMAT, OUTPUT, DATA)
 STRICT = Option("strict", ("--strict",), "Fail (exit 1) on warnings as well as errors.", flag=True)
 
 
-@command("check", STRICT, FORMAT, DATA, COLOR, formats=("text", "json"), read_only=True)
-def check(ctx: Context, *, strict: bool, out: Out) -> Result:
+CHECK_ID = Option(
+    "ids",
+    ("--id",),
+    "Only these actions' problems (repeat for more; patterns as in list: T17, 'T*').",
+    "PATTERN",
+    multiple=True,
+    complete="id",
+)
+
+
+@command(
+    "check",
+    STRICT,
+    CHECK_ID,
+    FORMAT,
+    OUTPUT,
+    QUIET,
+    DATA,
+    COLOR,
+    formats=("text", "json"),
+    read_only=True,
+)
+def check(ctx: Context, *, strict: bool, ids: list[str], out: Out) -> Result:
     """Validate the data file and list every problem.
 
     Errors (YAML syntax, schema, duplicate IDs or keys, unknown theme, section, partner or
     period) and warnings (a deliverability score that disagrees with the scoring rule or is
-    missing; an action with no update for the latest period), each as
-    PATH:LINE:COL: ID: message, then a summary line.
+    missing, unless the action's score_note explains it; an action with no update for the
+    latest period), each as PATH:LINE:COL: ID: message, then a summary line. With --id,
+    only those actions' problems (and any error in the file as a whole).
 
     Exit 0 when there are no errors, 1 when there are (or, with --strict, any warnings).
 
-    Example: nzcli check --strict
+    Examples:
+
+      nzcli check --strict
+
+      nzcli check --id T17 --id 'B*'
     """
     from nzcli.check import check_file
     from nzcli.views.checks import check_view
 
     result = check_file(ctx.data_path())
+    if ids:
+        result = result.only(ids)
     code = ExitCode.CHECK_FAILED if result.failed(strict) else ExitCode.OK
     return Result(check_view(result, strict), out, code=code)
 
