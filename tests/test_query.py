@@ -526,7 +526,12 @@ def test_sort_by_score(run: Run) -> None:
     # stable: ties keep the default order; unscored last
     assert found == sorted(DEFAULT_ORDER, key=lambda i: (score(i) is None, score(i) or 0))
     assert ids(run, "--sort", "score") == found
-    assert ids(run, "--sort", "score", "--reverse") == found[::-1]
+    # reversed, but the unscored stay last (issue 17: blanks sort last both ways)
+    backwards = found[::-1]
+    assert ids(run, "--sort", "score", "--reverse") == [
+        *(i for i in backwards if score(i) is not None),
+        *(i for i in backwards if score(i) is None),
+    ]
     assert found[:5] == ["E27", "E14", "E17", "E22", "R19"]  # 1, then the 2s in natural order
     assert score("E27") == 1
 
@@ -546,8 +551,9 @@ def test_sort_stage_then_timescale(run: Run) -> None:
 
 def test_sort_rag_mini(run: Run) -> None:
     assert ids(run, "--data", MINI, "--sort", "rag") == ["T2", "N1", "X1", "T1", "T10"]
+    # reversed, but T10 (no update, so not rated) stays last
     assert ids(run, "--data", MINI, "--sort", "RAG", "--reverse") == [
-        "T10", "T1", "X1", "N1", "T2",
+        "T1", "X1", "N1", "T2", "T10",
     ]  # fmt: skip
 
 

@@ -161,6 +161,8 @@ class Filters:
 
 #: The names of the filter options, in declaration order.
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Filters))
+#: Each filter's option ("--min-score") -> its name ("min_score"), for messages in Python.
+FILTER_FLAGS: dict[str, str] = {f.metadata["flags"][0]: f.name for f in fields(Filters)}
 
 Predicate = Callable[[Action], bool]
 
@@ -418,6 +420,29 @@ def sort_key(plan: Plan, column: str, period: Period) -> Callable[[Action], Any]
     return key
 
 
+def blank(column: str, period: Period) -> Callable[[Action], bool]:
+    """Whether an action has no value in a column for the period (sorted last, both ways)."""
+    pid = period.id
+
+    def update_of(action: Action) -> Update | None:
+        return action.updates.get(pid)
+
+    tests: dict[str, Callable[[Action], bool]] = {
+        "section": lambda a: a.section is None,
+        "objectives": lambda a: a.objectives is None,
+        "role": lambda a: a.role is None,
+        "partners": lambda a: not a.partners,
+        "timescale": lambda a: a.timescale is None,
+        "cost": lambda a: a.cost is None,
+        "carbon_saving": lambda a: a.carbon_saving is None,
+        "deliverability_score": lambda a: a.deliverability_score is None,
+        "stage": lambda a: not ((u := update_of(a)) is not None and u.stages),
+        "rag": lambda a: (u := update_of(a)) is None or u.rag is None,
+        "update": lambda a: (u := update_of(a)) is None or not u.text,
+    }
+    return tests.get(column, lambda a: False)
+
+
 def order(
     plan: Plan,
     actions: list[Action],
@@ -425,22 +450,31 @@ def order(
     sort: Sequence[str] = (),
     reverse: bool = False,
 ) -> list[Action]:
-    """Document order of themes, then natural ID; `sort` columns first, in the order given."""
+    """Document order of themes, then natural ID; `sort` columns first, in the order given.
+
+    `reverse` reverses the order, except that actions with no value in a sort column (no
+    score, not rated, no section...) stay last, whichever way the rest is sorted."""
     columns = [vocab.parse_column(c, "--sort") for c in sort]
     theme_rank = {t.key: i for i, t in enumerate(plan.themes)}
     unknown_theme = len(theme_rank)
     # one sort on (theme, natural id): what sorting by id and then, stably, by theme gives
-    out = sorted(actions, key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id)))
+    out = sorted(
+        actions,
+        key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id)),
+        reverse=reverse,
+    )
     for column in reversed(columns):
-        out.sort(key=sort_key(plan, column, period))
-    if reverse:
-        out.reverse()
+        empty = blank(column, period)
+        filled = [a for a in out if not empty(a)]
+        filled.sort(key=sort_key(plan, column, period), reverse=reverse)
+        out = filled + [a for a in out if empty(a)]  # stable passes keep earlier ties
     return out
 
 
 __all__ = [
     "COLUMNS",
     "DEFAULT_TABLE_COLUMNS",
+    "FILTER_FLAGS",
     "FILTER_NAMES",
     "Filters",
     "Selection",

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nzcli.errors import ExitCode, NzcliError, OptionError
+from nzcli.errors import ExitCode, MissingFile, NzcliError, OptionError
+from nzcli.storage.files import DATA_ENV
 
 from .context import COLOR_CHOICES, Context, Out, Result
 from .spec import COMMANDS, FILTER_DESTS, Command, Option
@@ -37,7 +38,10 @@ def run_command(ctx: Context, command: Command, values: Mapping[str, Any]) -> in
         if ctx.record is not None:
             ctx.record(command.name, ctx, kwargs)
             return 0
-        return emit(ctx, COMMANDS[command.name].function(ctx, **kwargs))
+        result = COMMANDS[command.name].function(ctx, **kwargs)
+        if values.get("quiet") and result.code == ExitCode.OK:
+            result.messages = []  # --quiet: nothing on stderr on success, for any command
+        return emit(ctx, result)
 
     return guard(ctx, call)
 
@@ -65,6 +69,8 @@ def gather(ctx: Context, command: Command, values: Mapping[str, Any]) -> dict[st
         kwargs["filters"] = Filters(**{name: rest.pop(name) for name in FILTER_DESTS})
     if command.formats:
         kwargs["out"] = _out(command, rest)
+    else:
+        rest.pop("quiet", None)  # (applied to the result by `run_command`)
     kwargs.update(rest)
     return kwargs
 
@@ -153,7 +159,10 @@ def guard(ctx: Context, call: Callable[[], int]) -> int:
             raise
         for line in exc.details:
             ctx.say(line)
-        return fail(ctx, str(exc), exc.exit_code)
+        message = str(exc)
+        if isinstance(exc, MissingFile):  # the data file: say how to name another
+            message += f"; pass --data FILE or set {DATA_ENV}"
+        return fail(ctx, message, exc.exit_code)
     except KeyboardInterrupt:
         ctx.say("nzcli: interrupted")
         return 130

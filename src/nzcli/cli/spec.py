@@ -92,16 +92,31 @@ def command(
     formats: tuple[str, ...] = (),
     read_only: bool = False,
 ) -> Callable[[F], F]:
-    """Declare a command: `@command("list", *FILTERS, SORT, *OUTPUT, formats=...)`."""
+    """Declare a command: `@command("list", *FILTERS, SORT, *OUTPUT, formats=...)`.
+
+    The options every command of its kind takes are added where the declaration leaves them
+    out (`shared_options`), so they are named, spelled and explained the same everywhere."""
     flat: list[Param] = []
     for item in params:
         flat.extend(item if isinstance(item, tuple) else (item,))
+    for option in shared_options(formats):
+        if option not in flat:
+            flat.append(option)
 
     def register(function: F) -> F:
         COMMANDS[name] = Command(name, function, tuple(flat), formats, read_only)
         return function
 
     return register
+
+
+def shared_options(formats: tuple[str, ...]) -> tuple[Option, ...]:
+    """What every command takes: --data and --quiet; a command that writes a document also
+    --format, --output and --color, and --excel when CSV is one of its formats."""
+    if not formats:
+        return (DATA, QUIET)
+    excel = (EXCEL,) if "csv" in formats else ()
+    return (FORMAT, OUTPUT, *excel, QUIET, DATA, COLOR)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,7 +159,10 @@ EXCEL = Option(
     "excel", ("--excel",), "CSV for spreadsheets: UTF-8 BOM, CRLF, formulas defused.", flag=True
 )
 QUIET = Option(
-    "quiet", ("--quiet", "-q"), "Print nothing on success, even with --output.", flag=True
+    "quiet",
+    ("--quiet", "-q"),
+    "No messages on stderr on success, even with --output (the output itself is written).",
+    flag=True,
 )
 DRY_RUN = Option(
     "dry_run",

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nzcli.errors import DataError, LockTimeout, UsageError, WriteError
+from nzcli.errors import DataError, LockTimeout, MissingFile, UsageError, WriteError
 
 #: Environment variable naming the data file (named in messages about a missing file).
 DATA_ENV = "NZCLI_DATA"
@@ -35,7 +35,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise DataError(path, f"no such file; pass --data FILE or set {DATA_ENV}") from None
+        raise MissingFile(path, "no such file") from None
     except IsADirectoryError:
         raise DataError(path, "is a directory, not a data file") from None
     except PermissionError:
