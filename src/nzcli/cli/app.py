@@ -20,7 +20,7 @@ from nzcli.version import __version__
 from . import complete, read, write  # noqa: F401  (read and write declare the commands)
 from .context import Context
 from .run import apply_globals, fail, run_command
-from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param
+from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param, completion_kind
 
 HELP = (
     "Query and report on a council's climate action plan, kept as one YAML file.\n\n"
@@ -44,7 +44,9 @@ def _completer(kind: str | None, formats: Sequence[str]) -> Callable[..., list[s
 
     def values(ctx: typer.Context, incomplete: str) -> list[str]:
         data = ctx.params.get("data") or ctx.find_root().params.get("data")
-        return complete.values(kind, incomplete, data, _context(ctx).env, tuple(formats))
+        env = _context(ctx).env
+        found = complete.values(kind, incomplete, data, env, tuple(formats))
+        return complete.for_shell(found, env)
 
     return values
 
@@ -52,7 +54,7 @@ def _completer(kind: str | None, formats: Sequence[str]) -> Callable[..., list[s
 def _parameter(param: Param, formats: Sequence[str] = ()) -> inspect.Parameter:
     """The typed, annotated function parameter typer reads for a declared parameter."""
     keyword = inspect.Parameter.KEYWORD_ONLY
-    completion = _completer(param.complete, formats)
+    completion = _completer(completion_kind(param), formats)
     if isinstance(param, Argument):
         argument = typer.Argument(
             metavar=param.metavar,

@@ -51,6 +51,31 @@ class Argument:
 
 Param = Option | Argument
 
+#: What completes a value, by the metavar it is shown with, for a parameter that names no
+#: kind of its own: a PERIOD completes periods wherever it is declared.
+COMPLETE_BY_METAVAR = {
+    "PERIOD": "period",
+    "PERIOD_A": "period",
+    "PERIOD_B": "period",
+    "STAGE": "stage",
+    "RAG": "rag",
+    "ROLE": "role",
+    "S|M|L": "timescale",
+    "L|M|H": "rating",
+    "FORMAT": "format",
+    "COLUMN": "column",
+    "A,B,C": "columns",
+    "FIELD": "group",
+    "WHEN": "color",
+    "OWNER": "owner",
+    "ID": "id",
+}
+
+
+def completion_kind(param: Param) -> str | None:
+    """The kind of value that completes a parameter (`nzcli.cli.complete`), if any."""
+    return param.complete or COMPLETE_BY_METAVAR.get(param.metavar)
+
 
 @dataclass(frozen=True)
 class Command:
