@@ -182,5 +182,19 @@ def run(argv: Sequence[str], ctx: Context, prog_name: str = "nzcli") -> int:
             typer.echo(exc.format_message(), err=True)
             return int(exc.exit_code)
         where = getattr(getattr(exc, "ctx", None), "command_path", prog_name)
+        if where == prog_name:  # an option's value missing: typer blames the whole program
+            where = " ".join([prog_name, *_command_words(argv)])
         return fail(ctx, f"{exc.format_message()} (see `{where} --help`)", ExitCode.ERROR)
     return int(code or 0)
+
+
+def _command_words(argv: Sequence[str]) -> list[str]:
+    """The command named in a command line ("list"; "period", "add"), if any."""
+    names = {name.split()[0] for name in COMMANDS}
+    for i, arg in enumerate(argv):
+        if arg in names:
+            rest = argv[i + 1 : i + 2]
+            if rest and f"{arg} {rest[0]}" in COMMANDS:
+                return [arg, rest[0]]
+            return [arg]
+    return []

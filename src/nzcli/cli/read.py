@@ -37,14 +37,8 @@ DOCUMENT = (FORMAT, OUTPUT, DATA)
 STRICT = Option("strict", ("--strict",), "Fail (exit 1) on warnings as well as errors.", flag=True)
 
 
-CHECK_ID = Option(
-    "ids",
-    ("--id",),
-    "Only these actions' problems (repeat for more; patterns as in list: T17, 'T*').",
-    "PATTERN",
-    multiple=True,
-    complete="id",
-)
+#: check's --id is the filter's: the same option, and the same patterns, as list's.
+CHECK_ID = next(f for f in FILTERS if f.dest == "id")
 
 
 @command(
@@ -59,7 +53,7 @@ CHECK_ID = Option(
     formats=("text", "json"),
     read_only=True,
 )
-def check(ctx: Context, *, strict: bool, ids: list[str], out: Out) -> Result:
+def check(ctx: Context, *, strict: bool, id: list[str], out: Out) -> Result:
     """Validate the data file and list every problem.
 
     Errors (YAML syntax, schema, duplicate IDs or keys, unknown theme, section, partner or
@@ -80,8 +74,8 @@ def check(ctx: Context, *, strict: bool, ids: list[str], out: Out) -> Result:
     from nzcli.views.checks import check_view
 
     result = check_file(ctx.data_path())
-    if ids:
-        result = result.only(ids)
+    if id:
+        result = result.only(id)
     code = ExitCode.CHECK_FAILED if result.failed(strict) else ExitCode.OK
     return Result(check_view(result, strict), out, code=code)
 
