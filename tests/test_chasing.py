@@ -81,9 +81,10 @@ def test_status_filters_and_a_complete_period(run: Run, round_: Path) -> None:
 
 def test_owner_filter_and_column(run: Run, round_: Path) -> None:
     data = ("--data", str(round_))
-    rows = json.loads(run("list", "--owner", "TRANSPORT TEAM", "-f", "json", *data).stdout)
+    listed = run("list", "--owner", "TRANSPORT TEAM", "-f", "json", *data).stdout
+    rows = json.loads(listed)["actions"]
     assert [(r["id"], r["owner"]) for r in rows] == [("T1", "Transport team")]
-    rows = json.loads(run("list", "--owner", "none", "-f", "json", *data).stdout)
+    rows = json.loads(run("list", "--owner", "none", "-f", "json", *data).stdout)["actions"]
     assert [r["id"] for r in rows] == ["N1", "X1"]
     result = run("list", "--owner", "Transprt team", *data)
     assert result.exit_code == 2

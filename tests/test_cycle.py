@@ -85,7 +85,7 @@ def test_the_shipped_plan_is_refused_even_when_named(run: Run, folder: Path) -> 
 def test_read_commands_still_read_the_shipped_plan(run: Run, folder: Path) -> None:
     result = run("list", "--id", "T1", "--format", "json")
     assert result.exit_code == 0, result
-    assert [r["id"] for r in json.loads(result.stdout)] == ["T1"]
+    assert [r["id"] for r in json.loads(result.stdout)["actions"]] == ["T1"]
     assert resolve_data_path(None, {}, folder) == SHIPPED
 
 
@@ -208,14 +208,15 @@ def test_latest_is_unchanged_by_a_draft(run: Run, working: Path) -> None:
     report = json.loads(run("report", "latest", "--format", "json").stdout)
     assert report["period"] == {"id": "2023-12", "name": "December 2023"}
     assert report["draft"] is False
-    listed = json.loads(run("list", "--id", "T1", "--format", "json").stdout)
-    assert listed[0]["period"] == "2023-12" and listed[0]["stage"] == "design"
+    listed = json.loads(run("list", "--id", "T1", "--format", "json").stdout)["actions"]
+    assert listed[0]["period"] == "2023-12"
+    assert listed[0]["stage"] == [{"scheme": None, "stage": "design"}]
     result = run("diff", "2023-12", "latest")
     assert result.exit_code == 2
     assert "PERIOD_A and PERIOD_B are both 2023-12" in result.stderr
     check = json.loads(run("check", "--format", "json").stdout)
     assert not [p for p in check["problems"] if p["code"] == "no-update"]
-    periods = json.loads(run("periods", "--format", "json").stdout)
+    periods = json.loads(run("periods", "--format", "json").stdout)["periods"]
     assert [(p["id"], p["status"], p["latest"]) for p in periods] == [
         ("2023-12", "published", True),
         ("2024-06", "draft", False),
@@ -410,9 +411,9 @@ def test_the_full_cycle(run: Run, folder: Path) -> None:
     diff = json.loads(run("diff", "2023-12", "latest", "--format", "json").stdout)
     assert [c["id"] for c in diff["changes"][:2]] == ["T1", "T2"]
     assert not {"T3", "B1"} & {c["id"] for c in diff["changes"]}  # no stage or RAG change
-    assert diff["changes"][0]["kinds"] == ["newly red"]
-    assert diff["changes"][1]["kinds"] == ["stage back", "RAG rated"]
-    assert diff["changes"][-1]["kinds"] == ["not updated"]
+    assert diff["changes"][0]["kinds"] == ["newly_red"]
+    assert diff["changes"][1]["kinds"] == ["stage_back", "rag_rated"]
+    assert diff["changes"][-1]["kinds"] == ["not_updated"]
 
     # the history shows each step, newest first; undo takes the last back
     history = json.loads(run("history", "--format", "json").stdout)["entries"]

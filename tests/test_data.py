@@ -55,8 +55,8 @@ def test_t17_has_three_scheme_stages(plan: Plan) -> None:
     update = plan.action("T17").updates["2023-12"]  # type: ignore[union-attr]
     assert update.stage is None
     assert [(s.scheme, s.stage) for s in update.schemes or []] == [
-        ("Midland Main Line electrification", Stage.DELIVERY),
-        ("Ivanhoe Line", Stage.DESIGN),
+        ("MMLe", Stage.DELIVERY),
+        ("Ivanhoe", Stage.DESIGN),
         ("Network North", Stage.DISCOVERY),
     ]
 

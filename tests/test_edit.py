@@ -558,7 +558,7 @@ def test_update_one_scheme_in_a_new_period_carries_the_others(run: Run, shipped_
         "--period",
         "2024-06",
         "--scheme",
-        "Ivanhoe Line",
+        "Ivanhoe",
         "--stage",
         "delivery",
         *data,
@@ -566,11 +566,11 @@ def test_update_one_scheme_in_a_new_period_carries_the_others(run: Run, shipped_
     assert result.exit_code == 0, result
     assert (
         "note: T17: the other schemes' stages for 2024-06 are carried forward from 2023-12 ("
-        "Midland Main Line electrification: delivery; Network North: discovery)" in result.stderr
+        "MMLe: delivery; Network North: discovery)" in result.stderr
     )
     update = update_of(shipped_copy, "T17", "2024-06")
     assert update.stage_label == (
-        "Midland Main Line electrification: Delivery; Ivanhoe Line: Delivery; "
+        "MMLe: Delivery; Ivanhoe: Delivery; "
         "Network North: Discovery"
     )
     assert (update.rag, update.text) == (None, None)
@@ -785,8 +785,7 @@ def test_import_a_filled_in_export(
     set_cells(
         rows,
         "T17",
-        stage="Midland Main Line electrification: completed; "
-        "Ivanhoe Line: delivery; Network North: design",
+        stage="MMLe: completed; Ivanhoe: delivery; Network North: design",
         rag="red",
     )
     set_cells(rows, "B1", stage="design", update="'=formula-looking text, kept as text")
@@ -814,7 +813,7 @@ def test_import_a_filled_in_export(
     )
     assert (update("T2").stage, update("T2").rag, update("T2").text) == (None, Rag.AMBER, None)
     assert update("T17").stage_label == (
-        "Midland Main Line electrification: Completed; Ivanhoe Line: Delivery; "
+        "MMLe: Completed; Ivanhoe: Delivery; "
         "Network North: Design"
     )
     assert update("B1").text == "=formula-looking text, kept as text"
@@ -982,23 +981,24 @@ def test_diff_json(run: Run, history: Path) -> None:
     changes = [(c["id"], c["kinds"], c["change"]) for c in doc["changes"]]
     # newly red first, then stage back, then the rest; "not updated" last
     assert changes == [
-        ("T1", ["stage forward", "newly red"], "stage design → delivery; RAG amber → red"),
+        ("T1", ["stage_forward", "newly_red"], "stage design → delivery; RAG amber → red"),
         (
             "T2",
-            ["stage forward", "newly red"],
+            ["stage_forward", "newly_red"],
             "stage Line A: delivery; Line B: design → delivery; RAG not rated → red",
         ),
-        ("N1", ["stage back", "RAG rated"], "stage completed → delivery; RAG not rated → amber"),
-        ("X1", ["new action"], "new action (added in 2024-06)"),
-        ("T10", ["not updated"], "updated in 2023-12 but not in 2024-06"),
+        ("N1", ["stage_back", "rag_rated"], "stage completed → delivery; RAG not rated → amber"),
+        ("X1", ["new_action"], "new action (added in 2024-06)"),
+        ("T10", ["not_updated"], "updated in 2023-12 but not in 2024-06"),
     ]
+    assert doc["format_version"] == 1
     assert doc["counts"] == {
-        "newly red": 2,
-        "stage back": 1,
-        "RAG rated": 1,
-        "new action": 1,
-        "stage forward": 2,
-        "not updated": 1,
+        "newly_red": 2,
+        "stage_back": 1,
+        "rag_rated": 1,
+        "new_action": 1,
+        "stage_forward": 2,
+        "not_updated": 1,
     }
     first = doc["changes"][0]
     assert {k: first[k] for k in DIFF_COLUMNS} == {
@@ -1006,12 +1006,12 @@ def test_diff_json(run: Run, history: Path) -> None:
         "theme": "transport",
         "action": "Develop a vision for transport.",
         "change": "stage design → delivery; RAG amber → red",
-        "stage_a": "design",
-        "stage_b": "delivery",
+        "stage_a": [{"scheme": None, "stage": "design"}],
+        "stage_b": [{"scheme": None, "stage": "delivery"}],
         "rag_a": "amber",
         "rag_b": "red",
     }
-    assert doc["changes"][4]["stage_b"] is None and doc["changes"][4]["rag_b"] is None
+    assert doc["changes"][4]["stage_b"] == [] and doc["changes"][4]["rag_b"] is None
 
 
 def test_diff_csv(run: Run, history: Path) -> None:
@@ -1081,7 +1081,7 @@ def test_diff_no_changes_and_not_updated(run: Run, mini: Path) -> None:
         "December 2024 (2024-12) → June 2025 (2025-06): 0 of 5 actions changed.\n"
     )
     result = run("diff", "2024-06", "2024-12", "--format", "json", "--data", str(mini))
-    assert json.loads(result.stdout)["counts"] == {"not updated": 4}
+    assert json.loads(result.stdout)["counts"] == {"not_updated": 4}
 
 
 @pytest.mark.parametrize(

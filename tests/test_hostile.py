@@ -155,23 +155,29 @@ def test_excel_csv_defuses_formulas_and_keeps_accents(run: Run) -> None:
     records = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     for record in records:
         action, update = texts()[record["id"]]
-        assert unneutralise(record["action"]) == action
-        assert unneutralise(record["update"]) == update
+        # control characters are visible escapes in every format (issue 12, class 4)
+        assert unneutralise(record["action"]) == escape_controls(action)
+        assert unneutralise(record["update"]) == escape_controls(update)
     assert "£" in text and "é" in text
     assert next(r for r in records if r["id"] == "T1")["update"].startswith("'=HYPERLINK(")
     # numbers stay numbers
     assert next(r for r in records if r["id"] == "T10")["deliverability_score"] == "4.5"
 
 
-def test_plain_csv_is_verbatim(run: Run) -> None:
+def test_plain_csv_is_verbatim_but_for_controls(run: Run) -> None:
     text = run("--data", HOSTILE, "list", "--period", "2023-12", "--format", "csv").stdout
     records = list(csv.DictReader(io.StringIO(text, newline="")))
     for record in records:
-        assert (record["action"], record["update"]) == texts()[record["id"]]
+        action, update = texts()[record["id"]]
+        assert (record["action"], record["update"]) == (
+            escape_controls(action),
+            escape_controls(update),
+        )
 
 
 def test_json_round_trips(run: Run) -> None:
-    rows = json.loads(run("--data", HOSTILE, "list", "--period", "2023-12", "-f", "json").stdout)
+    listed = run("--data", HOSTILE, "list", "--period", "2023-12", "-f", "json").stdout
+    rows = json.loads(listed)["actions"]
     assert {r["id"]: (r["action"], r["update"] or "") for r in rows} == texts()
 
 

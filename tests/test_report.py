@@ -56,7 +56,7 @@ def test_golden_shipped_report(run: Run, at_root: str, fmt: str, name: str) -> N
 
 def test_json_structure(run: Run, at_root: str) -> None:
     report = json.loads(run("report", "latest", "-f", "json", "--data", at_root).stdout)
-    assert report["format_version"] == 1
+    assert report["format_version"] == 2
     assert list(report) == [
         "format_version",
         "title",
@@ -81,14 +81,14 @@ def test_json_structure(run: Run, at_root: str) -> None:
     ]
     total = report["summary"]["total"]
     assert total["actions"] == 176
-    assert total["rag"] == {"red": 0, "amber": 0, "green": 0, "not rated": 176}
+    assert total["rag"] == {"red": 0, "amber": 0, "green": 0, "not_rated": 176}
     assert total["stage"] == {
         "discovery": 66,
         "design": 48,
         "delivery": 59,
         "completed": 2,
         "mixed": 1,
-        "no update": 0,
+        "no_update": 0,
     }
     ids = [a["id"] for t in report["themes"] for s in t["sections"] for a in s["actions"]]
     assert len(ids) == 176 == len(set(ids))
@@ -160,7 +160,7 @@ def test_actions_without_an_update_are_marked(run: Run) -> None:
     t10 = next(line for line in md.splitlines() if line.startswith("| T10 |"))
     assert t10.endswith("| Not rated | No update for this period |")
     report = json.loads(run("report", "2024-06", "-f", "json", "--data", MINI).stdout)
-    assert report["summary"]["total"]["stage"]["no update"] == 1
+    assert report["summary"]["total"]["stage"]["no_update"] == 1
     rows = list(
         csv.DictReader(io.StringIO(run("report", "2024-06", "-f", "csv", "--data", MINI).stdout))
     )
@@ -171,7 +171,8 @@ def test_actions_without_an_update_are_marked(run: Run) -> None:
 def test_earlier_period(run: Run) -> None:
     report = json.loads(run("report", "2023-12", "-f", "json", "--data", MINI).stdout)
     rows = {a["id"]: a for t in report["themes"] for s in t["sections"] for a in s["actions"]}
-    assert rows["T1"]["stage"] == "design" and rows["T1"]["rag"] is None
+    assert rows["T1"]["stage"] == [{"scheme": None, "stage": "design"}]
+    assert rows["T1"]["rag"] is None
     assert rows["X1"]["update"] is None  # X1 has no December 2023 update
 
 
@@ -247,7 +248,7 @@ def test_html_is_self_contained(run: Run) -> None:
     assert "@page { size: A4 landscape;" in page
     assert page.count('<td class="rag rag-not-rated">Not rated</td>') == 176
     assert page.count('<td class="stage stage-design">Design</td>') == 48
-    assert "Midland Main Line electrification: Delivery; Ivanhoe Line: Design" in page
+    assert "MMLe: Delivery; Ivanhoe: Design" in page
 
 
 def test_html_escapes_data(run: Run, tmp_path: Path) -> None:

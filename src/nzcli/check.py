@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, NotFound
 from .model import Plan, expected_score, format_number
 from .storage.validate import Problem, validate_document
 from .storage.yaml_safe import Document, read_document
@@ -16,6 +16,8 @@ class CheckResult:
     path: str
     problems: list[Problem] = field(default_factory=list)
     actions: int = 0
+    #: The file's action IDs, as written (when it could be read).
+    ids: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,6 +39,30 @@ class CheckResult:
             f"{count(len(self.errors), 'error')}, {count(len(self.warnings), 'warning')}"
         )
 
+    def only(self, patterns: list[str]) -> CheckResult:
+        """The problems of the actions whose IDs match `patterns` (`T17`, `T*`, any case, as
+        `list --id` reads them), and the errors of the file as a whole. Raises NotFound when
+        no action matches."""
+        import fnmatch
+
+        wanted = [p.strip().upper() for p in patterns]
+
+        def chosen(action_id: str) -> bool:
+            return any(fnmatch.fnmatchcase(action_id.upper(), p) for p in wanted)
+
+        ids = [i for i in self.ids if chosen(i)]
+        if not ids and self.ids:
+            raise NotFound(
+                f"--id: no action matches {', '.join(map(repr, patterns))}; "
+                "run `nzcli list` to see all IDs"
+            )
+        kept = [
+            p
+            for p in self.problems
+            if (chosen(p.action_id) if p.action_id else p.severity == "error")
+        ]
+        return CheckResult(self.path, kept, len(ids), ids)
+
 
 def check_file(path: Path) -> CheckResult:
     """Every error (syntax, schema, references) and every consistency warning in a file."""
@@ -52,6 +78,10 @@ def check_file(path: Path) -> CheckResult:
     result.problems.extend(problems)
     actions = doc.data.get("actions")
     result.actions = len(actions) if isinstance(actions, list) else 0
+    if isinstance(actions, list):
+        result.ids = [
+            a["id"] for a in actions if isinstance(a, dict) and isinstance(a.get("id"), str)
+        ]
     if plan is not None:
         result.problems.extend(consistency_warnings(plan, doc))
     result.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.severity))
@@ -59,7 +89,9 @@ def check_file(path: Path) -> CheckResult:
 
 
 def consistency_warnings(plan: Plan, doc: Document) -> list[Problem]:
-    """Warnings: scores that disagree with the rule, and actions with no latest update."""
+    """Warnings: scores that disagree with the rule (or are missing), and actions with no
+    latest update. A score the action's `score_note` explains is accepted as the council's
+    figure: no warning (`nzcli show ID` gives the note)."""
     out: list[Problem] = []
     latest = plan.latest_period
 
@@ -69,7 +101,10 @@ def consistency_warnings(plan: Plan, doc: Document) -> list[Problem]:
 
     for i, action in enumerate(plan.actions):
         # cross-cutting actions carry no score in the plan: nothing to compare
-        if action.theme != "cross-cutting" or action.deliverability_score is not None:
+        accepted = bool(action.score_note and action.score_note.strip())
+        if not accepted and (
+            action.theme != "cross-cutting" or action.deliverability_score is not None
+        ):
             expected = expected_score(action)
             actual = action.deliverability_score
             if actual is None:

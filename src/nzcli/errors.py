@@ -34,8 +34,9 @@ class NzcliError(Exception):
         return self.message
 
 
-class UsageError(NzcliError):
-    """A command-line value is wrong (unknown theme, bad period, ...)."""
+class UsageError(NzcliError, ValueError):
+    """A value is wrong: an unknown theme, a bad period, a filter that cannot match (from
+    the command line or the Python API alike; a `ValueError` too)."""
 
 
 class OptionError(UsageError):
@@ -52,8 +53,8 @@ class OptionError(UsageError):
         return f"{self.hint}: {self.message}" if self.hint is not None else self.message
 
 
-class NotFound(UsageError):
-    """An ID, period or partner that the plan does not have."""
+class NotFound(UsageError, LookupError):
+    """An ID, period or partner that the plan does not have (a `LookupError` too)."""
 
 
 class DataError(NzcliError):
@@ -71,6 +72,11 @@ class DataError(NzcliError):
         self.column = column
         self.detail = message
         super().__init__(format_location(self.path, line, column) + message)
+
+
+class MissingFile(DataError, FileNotFoundError):
+    """The data file does not exist (a `FileNotFoundError` too). The command line adds how to
+    name another (--data FILE, $NZCLI_DATA)."""
 
 
 class WriteError(NzcliError):

@@ -42,8 +42,11 @@ def rag_key(update: Update | None) -> str:
 
 
 def group_value(plan: Plan, action: Action, by: str, period: Period) -> str:
-    """The group an action falls in for `summary --by`."""
+    """The group an action falls in for `summary --by` (for `partner`, its first partner's;
+    `groups_of` gives every group)."""
     update = action.updates.get(period.id)
+    if by == "partner":
+        return action.partners[0] if action.partners else "(none)"
     if by == "theme":
         theme = plan.theme(action.theme)
         return theme.name if theme else action.theme
@@ -66,8 +69,48 @@ def group_value(plan: Plan, action: Action, by: str, period: Period) -> str:
     return value or "(none)"
 
 
+def group_id(plan: Plan, action: Action, by: str, period: Period) -> str | None:
+    """The group an action falls in as JSON names it: an identifier (a theme key, a stage
+    value, `mixed`, `no_update`, `not_rated`), a section or partner name, a range value
+    ("S/M"), or null for none (no section, no role, an update without a stage)."""
+    update = action.updates.get(period.id)
+    if by == "theme":
+        return action.theme
+    if by == "section":
+        return action.section
+    if by == "role":
+        return action.role.value if action.role else None
+    if by == "stage":
+        if update is not None and not update.stages:
+            return None
+        return stage_key(update).replace(" ", "_")
+    if by == "rag":
+        return rag_key(update).replace(" ", "_")
+    if by == "partner":
+        return action.partners[0] if action.partners else None
+    value: str | None = {
+        "timescale": action.timescale,
+        "cost": action.cost,
+        "carbon_saving": action.carbon_saving,
+    }[by]
+    return value
+
+
+def groups_of(plan: Plan, action: Action, by: str, period: Period) -> list[tuple[str | None, str]]:
+    """Every group an action falls in, as (identifier, label): one, except by partner, where
+    an action counts once for each of its partners (and once as "(none)" with none)."""
+    if by == "partner":
+        if not action.partners:
+            return [(None, "(none)")]
+        return [(p, p) for p in action.partners]
+    return [(group_id(plan, action, by, period), group_value(plan, action, by, period))]
+
+
 def group_order(plan: Plan, by: str) -> Callable[[str], Any]:
     """Natural order of group labels."""
+    if by == "partner":
+        names = [p.name for p in plan.partners]
+        return lambda v: (names.index(v) if v in names else len(names), v.casefold())
     if by == "theme":
         names = [t.name for t in plan.themes]
         return lambda v: (names.index(v) if v in names else len(names), v)

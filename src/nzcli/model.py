@@ -94,6 +94,9 @@ PERIOD_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 @dataclass(frozen=True, kw_only=True)
 class PlanInfo:
+    """What the plan is: its title, the organisation whose plan it is, where the data came
+    from, and whom to contact."""
+
     title: str
     organisation: str
     source: str | None = None
@@ -111,6 +114,8 @@ class Keys:
 
 @dataclass(frozen=True, kw_only=True)
 class Period:
+    """A reporting period: its id (YYYY-MM, "2023-12") and name ("December 2023")."""
+
     id: str
     name: str
     #: "draft" while updates are gathered (`period add`), "published" once `period publish`
@@ -122,6 +127,9 @@ class Period:
 
 @dataclass(frozen=True, kw_only=True)
 class Theme:
+    """A theme of the plan: its key ("transport"), name, the letters its action IDs start
+    with, and its section headings in document order."""
+
     key: str
     name: str
     prefix: str
@@ -130,6 +138,8 @@ class Theme:
 
 @dataclass(frozen=True, kw_only=True)
 class Partner:
+    """A partner named in "Who may be involved": its canonical name and other spellings."""
+
     name: str
     aliases: list[str] = field(default_factory=list)
 
@@ -160,7 +170,7 @@ class Update:
 
     @property
     def stage_label(self) -> str:
-        """Stage in words: "Design", or "MMLe: Delivery; Ivanhoe Line: Design"."""
+        """Stage in words: "Design", or "MMLe: Delivery; Ivanhoe: Design"."""
         if self.schemes:
             return "; ".join(f"{s.scheme}: {s.stage.label}" for s in self.schemes)
         return self.stage.label if self.stage is not None else ""
@@ -168,6 +178,12 @@ class Update:
 
 @dataclass(frozen=True, kw_only=True)
 class Action:
+    """One action of the plan, as the data file holds it.
+
+    `updates` maps a period id ("2023-12") to that period's `Update`; `update_for` finds
+    one by period in any form. `role`, `timescale`, `cost`, `carbon_saving` and the score
+    are None where the plan gives none (the cross-cutting actions)."""
+
     id: str
     theme: str
     section: str | None = None
@@ -186,13 +202,49 @@ class Action:
     updates: dict[str, Update] = field(default_factory=dict)
     added_in: str | None = None
 
-    def update_for(self, period: str) -> Update | None:
-        return self.updates.get(period)
+    def update_for(self, period: str | Period) -> Update | None:
+        """This action's update for a period, or None when it has none for it.
+
+        `period` is a `Period` (`action.update_for(plan.latest_period)`) or a period id in
+        any form a user types it: "2023-12", "december-2023", "Dec 2023". An action does not
+        know its plan's periods, so "latest" and period names are refused (ValueError):
+        use `plan.update_for(action, "latest")` for those.
+
+            >>> t17.update_for(plan.latest_period).stages
+            [<Stage.DELIVERY: 'delivery'>, <Stage.DESIGN: 'design'>, <Stage.DISCOVERY: ...>]
+        """
+        if isinstance(period, Period):
+            return self.updates.get(period.id)
+        if not isinstance(period, str):
+            raise TypeError(f"update_for() takes a Period or a period id, not {period!r}")
+        if period in self.updates:
+            return self.updates[period]
+        from .vocab import parse_period_id
+
+        wanted = parse_period_id(period)
+        if wanted is None:
+            from .errors import UsageError
+
+            raise UsageError(
+                f"update_for({period!r}): not a period id; give a Period, an id such as "
+                "'2023-12', or use plan.update_for(action, period) for 'latest' or a "
+                "period's name"
+            )
+        return self.updates.get(wanted)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Plan:
-    """A whole plan: metadata, keys, periods, themes, partner vocabulary and actions."""
+    """A whole plan: metadata, keys, periods, themes, partner vocabulary and actions.
+
+    Load one with `nzcli.load_plan()`. Ask it what `nzcli list` would answer with
+    `filter`, turn it into rows with `to_records` or a pandas DataFrame with
+    `to_dataframe`, and find periods in any form a user types them with `period`:
+
+        >>> plan = nzcli.load_plan()
+        >>> [a.id for a in plan.filter(theme="transport", stage="design")][:3]
+        ['T1', 'T3', 'T4']
+    """
 
     plan: PlanInfo
     keys: Keys | None = None
@@ -232,16 +284,20 @@ class Plan:
         return lookup
 
     def action(self, action_id: str) -> Action | None:
+        """The action with this ID, any case ("t17"), or None."""
         return self._actions_by_id.get(action_id.strip().upper())
 
     def theme(self, key: str) -> Theme | None:
+        """The theme with this key ("transport"), or None."""
         return self._themes_by_key.get(key)
 
     def canonical_partner(self, name: str) -> str | None:
+        """A partner's canonical name from its name or any alias, any case, or None."""
         return self._partner_lookup.get(name.strip().casefold())
 
     @property
     def period_ids(self) -> list[str]:
+        """Every period's id, oldest first."""
         return sorted(p.id for p in self.periods)
 
     @property
@@ -266,8 +322,77 @@ class Plan:
         """The draft periods, oldest first."""
         return sorted((p for p in self.periods if p.status == "draft"), key=lambda p: p.id)
 
-    def period(self, period_id: str) -> Period | None:
-        return next((p for p in self.periods if p.id == period_id), None)
+    def period(self, period: str | Period | None = None) -> Period | None:
+        """A period of this plan by any name a user gives it: "latest" (or None), an id
+        ("2023-12"), "december-2023", "Dec 2023", its name ("December 2023"), or a `Period`;
+        None when the plan has no such period. (`nzcli.vocab.resolve_period`, which the
+        command line uses, is the one reading of these.)"""
+        if isinstance(period, Period):
+            return next((p for p in self.periods if p.id == period.id), None)
+        exact = next((p for p in self.periods if p.id == period), None)
+        if exact is not None:
+            return exact
+        from .errors import NotFound
+        from .vocab import resolve_period
+
+        try:
+            return resolve_period(self, period)
+        except NotFound:
+            return None
+
+    def update_for(self, action: Action | str, period: str | Period | None = None) -> Update | None:
+        """An action's (or an action ID's) update for a period in any form `period` takes
+        ("latest" when not given); None when it has none for it. Raises NotFound (a
+        LookupError) for an ID or period the plan does not have."""
+        from .vocab import find_action, resolve_period
+
+        chosen = resolve_period(self, period.id if isinstance(period, Period) else period)
+        found = action if isinstance(action, Action) else find_action(self, action)
+        return found.updates.get(chosen.id)
+
+    # -- the Python API: the command line's answers as data ---------------------------------
+
+    def filter(self, **filters: Any) -> list[Action]:
+        """The actions `nzcli list` shows for these filters, in its order (themes in
+        document order, then natural ID order): one implementation of the filters,
+        `nzcli.query.resolve`, for the command line and Python alike.
+
+        Each filter is a keyword named like its option (`theme`, `section`, `role`, `rag`,
+        `stage`, `timescale`, `partner`, `objective`, `cost`, `carbon`, `min_score`,
+        `max_score`, `search`, `id`, `period`), and takes what the option takes, in any
+        case, or a list of those (OR); different filters combine with AND. Enums, numbers
+        and Periods are accepted as well as text:
+
+            >>> plan.filter(theme="transport", rag=["red", "amber"])
+            >>> plan.filter(stage=Stage.DESIGN, partner="Midlands Connect", period="latest")
+            >>> plan.filter(rag="unrated", period=plan.latest_period)
+
+        Raises UsageError (a ValueError) naming the valid values for one that is not, and
+        TypeError for a keyword that is not a filter.
+        """
+        from .api import select
+
+        return select(self, filters)
+
+    def to_records(
+        self, period: str | Period | None = None, **filters: Any
+    ) -> list[dict[str, Any]]:
+        """Each action (those `filter(**filters)` selects; all by default) as a plain dict,
+        the row `nzcli list --format json` gives: `id`, `theme`, `section`, `objectives`,
+        `action`, `role`, `partners`, `timescale`, `cost`, `carbon_saving`,
+        `deliverability_score`, `period`, `stage` (a list of {scheme, stage}), `rag`,
+        `update`, for `period` (default: the latest)."""
+        from .api import records
+
+        return records(self, period, filters)
+
+    def to_dataframe(self, period: str | Period | None = None, **filters: Any) -> Any:
+        """The rows of `to_records` as a pandas DataFrame indexed by action ID, with the
+        stage as text ("design"; "MMLe: delivery; Ivanhoe: design") so it filters like any
+        column. Needs pandas (`pip install 'nzcli[dataframe]'`), imported only here."""
+        from .api import dataframe
+
+        return dataframe(self, period, filters)
 
     def without_update(self, period_id: str) -> list[Action]:
         """The actions with no update for a period (who still owes one), in file order."""
@@ -552,6 +677,18 @@ def expected_score(action: Action) -> float | None:
         * _points(action.cost, COST_POINTS)
         * _points(action.carbon_saving, CARBON_POINTS)
     )
+
+
+def score_working(action: Action) -> list[tuple[str, str, float]] | None:
+    """The rule's working for an action: (what, its value, its points) for timescale, cost
+    and carbon saving, whose product is `expected_score`; None when any is unknown."""
+    if action.timescale is None or action.cost is None or action.carbon_saving is None:
+        return None
+    return [
+        ("timescale", action.timescale, _points(action.timescale, TIMESCALE_POINTS)),
+        ("cost", action.cost, _points(action.cost, COST_POINTS)),
+        ("carbon saving", action.carbon_saving, _points(action.carbon_saving, CARBON_POINTS)),
+    ]
 
 
 def format_number(value: object) -> str:

@@ -170,6 +170,8 @@ class Filters:
 
 #: The names of the filter options, in declaration order.
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Filters))
+#: Each filter's option ("--min-score") -> its name ("min_score"), for messages in Python.
+FILTER_FLAGS: dict[str, str] = {f.metadata["flags"][0]: f.name for f in fields(Filters)}
 
 Predicate = Callable[[Action], bool]
 
@@ -331,8 +333,30 @@ def stage_value(update: Update | None) -> str | None:
     return update.stage.value if update.stage is not None else None
 
 
-def row(action: Action, period: Period) -> dict[str, Any]:
-    """One action as a row: plain values, `COLUMNS` keys, null for unknown."""
+def stage_list(update: Update | None) -> list[dict[str, str | None]]:
+    """The stage in JSON's one shape: a list of schemes, always. `[{"scheme": null, "stage":
+    "design"}]` for an action with one stage; one entry per scheme, in order, for a
+    multi-scheme action (T17); `[]` when the period has no stage for it."""
+    if update is None:
+        return []
+    if update.schemes:
+        return [{"scheme": s.scheme, "stage": s.stage.value} for s in update.schemes]
+    return [{"scheme": None, "stage": update.stage.value}] if update.stage is not None else []
+
+
+def stage_text(stages: list[dict[str, str | None]]) -> str | None:
+    """A `stage_list` as `stage_value` writes it: "design", "A: delivery; B: design"."""
+    if not stages:
+        return None
+    return "; ".join(
+        f"{s['scheme']}: {s['stage']}" if s["scheme"] else str(s["stage"]) for s in stages
+    )
+
+
+def row(action: Action, period: Period, structured: bool = False) -> dict[str, Any]:
+    """One action as a row: plain values, `COLUMNS` keys, null for unknown. The stage is
+    text (`stage_value`) for tables and CSV, or with `structured`, JSON's list of schemes
+    (`stage_list`)."""
     update = action.updates.get(period.id)
     return {
         "id": action.id,
@@ -348,7 +372,7 @@ def row(action: Action, period: Period) -> dict[str, Any]:
         "carbon_saving": action.carbon_saving,
         "deliverability_score": action.deliverability_score,
         "period": period.id,
-        "stage": stage_value(update),
+        "stage": stage_list(update) if structured else stage_value(update),
         "rag": update.rag.value if update and update.rag else None,
         "update": update.text if update else None,
     }
@@ -414,6 +438,29 @@ def sort_key(plan: Plan, column: str, period: Period) -> Callable[[Action], Any]
     return key
 
 
+def blank(column: str, period: Period) -> Callable[[Action], bool]:
+    """Whether an action has no value in a column for the period (sorted last, both ways)."""
+    pid = period.id
+
+    def update_of(action: Action) -> Update | None:
+        return action.updates.get(pid)
+
+    tests: dict[str, Callable[[Action], bool]] = {
+        "section": lambda a: a.section is None,
+        "objectives": lambda a: a.objectives is None,
+        "role": lambda a: a.role is None,
+        "partners": lambda a: not a.partners,
+        "timescale": lambda a: a.timescale is None,
+        "cost": lambda a: a.cost is None,
+        "carbon_saving": lambda a: a.carbon_saving is None,
+        "deliverability_score": lambda a: a.deliverability_score is None,
+        "stage": lambda a: not ((u := update_of(a)) is not None and u.stages),
+        "rag": lambda a: (u := update_of(a)) is None or u.rag is None,
+        "update": lambda a: (u := update_of(a)) is None or not u.text,
+    }
+    return tests.get(column, lambda a: False)
+
+
 def order(
     plan: Plan,
     actions: list[Action],
@@ -421,22 +468,31 @@ def order(
     sort: Sequence[str] = (),
     reverse: bool = False,
 ) -> list[Action]:
-    """Document order of themes, then natural ID; `sort` columns first, in the order given."""
+    """Document order of themes, then natural ID; `sort` columns first, in the order given.
+
+    `reverse` reverses the order, except that actions with no value in a sort column (no
+    score, not rated, no section...) stay last, whichever way the rest is sorted."""
     columns = [vocab.parse_column(c, "--sort") for c in sort]
     theme_rank = {t.key: i for i, t in enumerate(plan.themes)}
     unknown_theme = len(theme_rank)
     # one sort on (theme, natural id): what sorting by id and then, stably, by theme gives
-    out = sorted(actions, key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id)))
+    out = sorted(
+        actions,
+        key=lambda a: (theme_rank.get(a.theme, unknown_theme), natural_key(a.id)),
+        reverse=reverse,
+    )
     for column in reversed(columns):
-        out.sort(key=sort_key(plan, column, period))
-    if reverse:
-        out.reverse()
+        empty = blank(column, period)
+        filled = [a for a in out if not empty(a)]
+        filled.sort(key=sort_key(plan, column, period), reverse=reverse)
+        out = filled + [a for a in out if empty(a)]  # stable passes keep earlier ties
     return out
 
 
 __all__ = [
     "COLUMNS",
     "DEFAULT_TABLE_COLUMNS",
+    "FILTER_FLAGS",
     "FILTER_NAMES",
     "Filters",
     "Selection",
@@ -444,5 +500,7 @@ __all__ = [
     "order",
     "resolve",
     "row",
+    "stage_list",
+    "stage_text",
     "stage_value",
 ]

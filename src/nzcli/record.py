@@ -113,7 +113,7 @@ class UpdateRequest:
         if self.scheme is not None:
             if self.stage is None:
                 raise UsageError(
-                    "--scheme goes with --stage: --scheme 'Ivanhoe Line' --stage delivery"
+                    "--scheme goes with --stage: --scheme Ivanhoe --stage delivery"
                 )
             if ":" in self.stage:
                 raise UsageError(

@@ -84,6 +84,7 @@ GROUPABLE: Final = (
     "timescale",
     "cost",
     "carbon_saving",
+    "partner",
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -477,9 +478,17 @@ def parse_columns(text: str | None, flag: str = "--columns") -> list[str] | None
     return columns
 
 
+def parse_choice(text: str, choices: Sequence[str], flag: str, kind: str = "value") -> str:
+    """One of a fixed list of names, any case; UsageError naming them."""
+    key = text.strip().casefold()
+    if key in choices:
+        return key
+    raise unknown(kind, text.strip(), list(choices), flag)
+
+
 def parse_group(name: str, flag: str = "--by") -> str:
     key = name.strip().casefold().replace("-", "_")
-    key = {"carbon": "carbon_saving"}.get(key, key)
+    key = {"carbon": "carbon_saving", "partners": "partner"}.get(key, key)
     if key not in GROUPABLE:
         shown = [g if g != "carbon_saving" else "carbon" for g in GROUPABLE]
         raise unknown("field", name, shown, flag)

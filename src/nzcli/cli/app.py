@@ -20,7 +20,16 @@ from nzcli.version import __version__
 from . import complete
 from .context import Context
 from .run import apply_globals, fail, run_command
-from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param, declare_commands
+from .spec import (
+    COMMANDS,
+    GLOBAL_OPTIONS,
+    GROUPS,
+    Argument,
+    Command,
+    Param,
+    completion_kind,
+    declare_commands,
+)
 
 declare_commands()
 
@@ -47,7 +56,9 @@ def _completer(kind: str | None, formats: Sequence[str]) -> Callable[..., list[s
 
     def values(ctx: typer.Context, incomplete: str) -> list[str]:
         data = ctx.params.get("data") or ctx.find_root().params.get("data")
-        return complete.values(kind, incomplete, data, _context(ctx).env, tuple(formats))
+        env = _context(ctx).env
+        found = complete.values(kind, incomplete, data, env, tuple(formats))
+        return complete.for_shell(found, env)
 
     return values
 
@@ -55,7 +66,7 @@ def _completer(kind: str | None, formats: Sequence[str]) -> Callable[..., list[s
 def _parameter(param: Param, formats: Sequence[str] = ()) -> inspect.Parameter:
     """The typed, annotated function parameter typer reads for a declared parameter."""
     keyword = inspect.Parameter.KEYWORD_ONLY
-    completion = _completer(param.complete, formats)
+    completion = _completer(completion_kind(param), formats)
     if isinstance(param, Argument):
         argument = typer.Argument(
             metavar=param.metavar,
@@ -187,5 +198,19 @@ def run(argv: Sequence[str], ctx: Context, prog_name: str = "nzcli") -> int:
             typer.echo(exc.format_message(), err=True)
             return int(exc.exit_code)
         where = getattr(getattr(exc, "ctx", None), "command_path", prog_name)
+        if where == prog_name:  # an option's value missing: typer blames the whole program
+            where = " ".join([prog_name, *_command_words(argv)])
         return fail(ctx, f"{exc.format_message()} (see `{where} --help`)", ExitCode.ERROR)
     return int(code or 0)
+
+
+def _command_words(argv: Sequence[str]) -> list[str]:
+    """The command named in a command line ("list"; "period", "add"), if any."""
+    names = {name.split()[0] for name in COMMANDS}
+    for i, arg in enumerate(argv):
+        if arg in names:
+            rest = argv[i + 1 : i + 2]
+            if rest and f"{arg} {rest[0]}" in COMMANDS:
+                return [arg, rest[0]]
+            return [arg]
+    return []

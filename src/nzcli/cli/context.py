@@ -121,8 +121,12 @@ class Context:
         return int(columns) if columns.isdigit() and 40 <= int(columns) <= 10_000 else 80
 
     def say(self, message: str) -> None:
-        """One line on stderr."""
-        self.stderr.write(message + "\n")
+        """One line on stderr, whatever the message holds: control characters, line breaks
+        among them, are written as visible escapes (`nzcli.safety.one_line`), so data in a
+        message can never move the cursor, retitle the terminal or forge a second line."""
+        from nzcli.safety import one_line
+
+        self.stderr.write(one_line(message) + "\n")
         self.stderr.flush()
 
 

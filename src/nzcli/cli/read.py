@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: The formats of the query commands, and of the report.
 QUERY_FORMATS = ("table", "md", "csv", "json")
+#: `list`'s: the query formats and NDJSON, one action a line.
+LIST_FORMATS = (*QUERY_FORMATS, "ndjson")
 REPORT_FORMATS = (*QUERY_FORMATS, "html")
 #: --format, --output, --data and --color, for commands that write a document.
 DOCUMENT = (FORMAT, OUTPUT, DATA)
@@ -35,39 +37,92 @@ DOCUMENT = (FORMAT, OUTPUT, DATA)
 STRICT = Option("strict", ("--strict",), "Fail (exit 1) on warnings as well as errors.", flag=True)
 
 
-@command("check", STRICT, FORMAT, DATA, COLOR, formats=("text", "json"), read_only=True)
-def check(ctx: Context, *, strict: bool, out: Out) -> Result:
+#: check's --id is the filter's: the same option, and the same patterns, as list's.
+CHECK_ID = next(f for f in FILTERS if f.dest == "id")
+
+
+@command(
+    "check",
+    STRICT,
+    CHECK_ID,
+    FORMAT,
+    OUTPUT,
+    QUIET,
+    DATA,
+    COLOR,
+    formats=("text", "json"),
+    read_only=True,
+)
+def check(ctx: Context, *, strict: bool, id: list[str], out: Out) -> Result:
     """Validate the data file and list every problem.
 
     Errors (YAML syntax, schema, duplicate IDs or keys, unknown theme, section, partner or
     period) and warnings (a deliverability score that disagrees with the scoring rule or is
-    missing; an action with no update for the latest period), each as
-    PATH:LINE:COL: ID: message, then a summary line.
+    missing, unless the action's score_note explains it; an action with no update for the
+    latest period), each as PATH:LINE:COL: ID: message, then a summary line. With --id,
+    only those actions' problems (and any error in the file as a whole).
 
     Exit 0 when there are no errors, 1 when there are (or, with --strict, any warnings).
 
-    Example: nzcli check --strict
+    Examples:
+
+      nzcli check --strict
+
+      nzcli check --id T17 --id 'B*'
     """
     from nzcli.check import check_file
     from nzcli.views.checks import check_view
 
     result = check_file(ctx.data_path())
+    if id:
+        result = result.only(id)
     code = ExitCode.CHECK_FAILED if result.failed(strict) else ExitCode.OK
     return Result(check_view(result, strict), out, code=code)
 
 
-@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml"), read_only=True)
+#: What `export` writes: the plan as JSON, YAML or NDJSON; as open data.
+EXPORT_FORMATS = ("json", "yaml", "ndjson", "datapackage", "sqlite")
+
+
+@command("export", FORMAT, OUTPUT, QUIET, DATA, COLOR, formats=EXPORT_FORMATS, read_only=True)
 def export(ctx: Context, *, out: Out) -> Result:
-    """Export the whole plan, keys exactly as in the YAML file.
+    """Export the whole plan: as JSON, YAML or NDJSON, or as open data.
 
-    JSON carries a top-level "format_version" (see docs/data-format.md); it is the contract
-    scripts build on.
+    JSON has the data file's keys exactly, with a top-level "format_version" (its schema:
+    `nzcli schema --output-of export`); NDJSON is one action a line. YAML is the data file's
+    own text, with its comments and layout. datapackage writes a Frictionless Data Package
+    into the --output folder (datapackage.json and one CSV per table: actions, partners,
+    updates, ...); sqlite one SQLite database of the same tables with their keys
+    (docs/open-data.md).
 
-    Example: nzcli export --format json --output plan.json
+    Examples:
+
+      nzcli export --format json --output plan.json
+
+      nzcli export --format datapackage --output plan-data
+
+      nzcli export --output plan.sqlite
     """
+    if out.fmt in ("datapackage", "sqlite"):
+        from nzcli.views.opendata import opendata_view
+
+        return Result(opendata_view(ctx.load()), out)
     from nzcli.views.plan import export_view
 
-    return Result(export_view(ctx.load(), yaml=out.fmt == "yaml"), out)
+    if out.fmt != "yaml":
+        return Result(export_view(ctx.load()), out)
+    from nzcli.storage.files import decode_text, read_bytes
+
+    # the file's own text, once it is known to be a valid plan: the same bytes before and
+    # after loading (an editor saving in between is caught, not half exported)
+    path = ctx.data_path()
+    before = read_bytes(path)
+    plan = ctx.load()
+    if read_bytes(path) != before:
+        from nzcli.errors import DataError
+
+        raise DataError(path, "the file changed while it was read; run the command again")
+    return Result(export_view(plan, text=decode_text(before, path)), out)
 
 
 SORT = Option(
@@ -101,7 +156,7 @@ LIMIT = Option("limit", ("--limit", "-n"), "At most N rows.", "N")
     DATA,
     FILTERS,
     COLOR,
-    formats=QUERY_FORMATS,
+    formats=LIST_FORMATS,
     read_only=True,
 )
 def list_(
@@ -135,7 +190,8 @@ def list_(
     count = vocab.parse_count(limit, "--limit") if limit is not None else None
     plan = ctx.load()
     selection = resolve(plan, filters)
-    doc = list_view(plan, selection, sort, reverse, chosen, count, table=out.fmt == "table")
+    table = out.fmt == "table"
+    doc = list_view(plan, selection, sort, reverse, chosen, count, table=table, fmt=out.fmt)
     return Result(doc, out, messages=_empty(plan, selection, doc.meta["count"]))
 
 
@@ -168,15 +224,6 @@ def show(ctx: Context, *, action_id: str, out: Out) -> Result:
     return Result(show_view(plan, find_action(plan, action_id)), out)
 
 
-PARTNER_PERIOD = Option(
-    "period",
-    ("--period",),
-    "Period for stage and RAG (default: latest).",
-    "PERIOD",
-    complete="period",
-)
-
-
 @command(
     "partners",
     Argument(
@@ -186,24 +233,38 @@ PARTNER_PERIOD = Option(
         required=False,
         complete="partner",
     ),
-    PARTNER_PERIOD,
-    DOCUMENT,
+    FORMAT,
+    OUTPUT,
+    EXCEL,
+    QUIET,
+    DATA,
+    FILTERS,
     COLOR,
     formats=QUERY_FORMATS,
     read_only=True,
 )
-def partners(ctx: Context, *, name: str | None, period: str | None, out: Out) -> Result:
+def partners(ctx: Context, *, filters: Filters, name: str | None, out: Out) -> Result:
     """The partner index: each partner with its action count and IDs, most involved first.
 
-    With NAME, that partner's actions.
+    With NAME, that partner's actions. The filters from `list` apply: only the actions
+    they select are counted and listed.
 
-    Examples: nzcli partners;  nzcli partners "Midlands Connect"
+    Examples:
+
+      nzcli partners
+
+      nzcli partners "Midlands Connect" --rag red
+
+      nzcli partners --theme transport
     """
+    from nzcli.query import resolve
     from nzcli.views.queries import partners_view
-    from nzcli.vocab import resolve_period
 
     plan = ctx.load()
-    return Result(partners_view(plan, name, resolve_period(plan, period)), out)
+    selection = resolve(plan, filters)
+    doc = partners_view(plan, name, selection)
+    messages = _empty(plan, selection, doc.meta["count"]) if filters.given() else []
+    return Result(doc, out, messages=messages)
 
 
 @command("themes", DOCUMENT, COLOR, formats=QUERY_FORMATS, read_only=True)
@@ -436,18 +497,59 @@ def report(
     return Result(doc, out, messages=messages)
 
 
-@command("schema", OUTPUT, formats=("json",), read_only=True)
-def schema(ctx: Context, *, out: Out) -> Result:
-    """Print the JSON Schema of the data file, for editors that validate YAML.
+#: What `schema --output-of` takes: every command with a JSON output, and the NDJSON lines.
+SCHEMA_OUTPUTS = (
+    "list",
+    "list-ndjson",
+    "show",
+    "partners",
+    "themes",
+    "periods",
+    "summary",
+    "diff",
+    "report",
+    "export",
+    "export-ndjson",
+    "check",
+)
+OUTPUT_OF = Option(
+    "output_of",
+    ("--output-of",),
+    "The schema of a command's JSON output instead: "
+    + ", ".join(SCHEMA_OUTPUTS)
+    + " (-ndjson: one line of --format ndjson).",
+    "COMMAND",
+    complete="output",
+)
 
-    Point your editor's YAML language server at it, e.g. a first line in actions.yaml:
+
+@command("schema", OUTPUT_OF, FORMAT, OUTPUT, QUIET, DATA, formats=("json",), read_only=True)
+def schema(ctx: Context, *, output_of: str | None, out: Out) -> Result:
+    """Print the JSON Schema of the data file, or of a command's JSON output.
+
+    The data file's schema is for editors that validate YAML: point your editor's YAML
+    language server at it, e.g. a first line in actions.yaml:
     # yaml-language-server: $schema=nzcli-schema.json
 
-    Example: nzcli schema --output nzcli-schema.json
+    With --output-of, the schema of that command's --format json document (the contract
+    scripts build on; docs/schemas/ has them all). The schemas do not depend on the data
+    file; --data is accepted like everywhere else.
+
+    Examples:
+
+      nzcli schema --output nzcli-schema.json
+
+      nzcli schema --output-of list --output list.schema.json
     """
     from nzcli.views.plan import schema_view
+    from nzcli.vocab import parse_choice
 
-    return Result(schema_view(), out)
+    chosen = (
+        None
+        if output_of is None
+        else parse_choice(output_of, SCHEMA_OUTPUTS, "--output-of", "output")
+    )
+    return Result(schema_view(chosen), out)
 
 
 __all__ = ["FILTERS"]

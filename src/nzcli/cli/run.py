@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from nzcli.errors import ExitCode, NzcliError, OptionError
+from nzcli.errors import ExitCode, MissingFile, NzcliError, OptionError
+from nzcli.storage.files import DATA_ENV
 
 from .context import COLOR_CHOICES, Context, Out, Result
 from .spec import COMMANDS, FILTER_DESTS, Command, Option
@@ -38,7 +39,10 @@ def run_command(ctx: Context, command: Command, values: Mapping[str, Any]) -> in
         if ctx.record is not None:
             ctx.record(command.name, ctx, kwargs)
             return 0
-        return emit(ctx, COMMANDS[command.name].function(ctx, **kwargs))
+        result = COMMANDS[command.name].function(ctx, **kwargs)
+        if values.get("quiet") and result.code == ExitCode.OK:
+            result.messages = []  # --quiet: nothing on stderr on success, for any command
+        return emit(ctx, result)
 
     return guard(ctx, call)
 
@@ -89,6 +93,8 @@ def gather(ctx: Context, command: Command, values: Mapping[str, Any]) -> dict[st
         kwargs["filters"] = Filters(**{name: rest.pop(name) for name in FILTER_DESTS})
     if command.formats:
         kwargs["out"] = _out(command, rest)
+    else:
+        rest.pop("quiet", None)  # (applied to the result by `run_command`)
     kwargs.update(rest)
     return kwargs
 
@@ -100,7 +106,7 @@ def _path(text: str, flag: str) -> Path:
 
 
 def _out(command: Command, values: dict[str, Any]) -> Out:
-    from nzcli.render import format_for
+    from nzcli.render import FORMATS, format_for
 
     fmt = values.pop("fmt", None)
     given = values.pop("output", None)
@@ -110,6 +116,8 @@ def _out(command: Command, values: dict[str, Any]) -> Out:
     chosen = format_for(fmt, given, command.formats)
     if excel and chosen != "csv":
         raise OptionError("--excel goes with --format csv", "--excel")
+    if FORMATS[chosen].folder and output is None:
+        raise OptionError(f"--format {chosen} writes a folder of files; give --output DIR")
     return Out(chosen, output, excel, quiet)
 
 
@@ -132,8 +140,15 @@ def emit(ctx: Context, result: Result) -> int:
     return int(result.code)
 
 
-def write(ctx: Context, data: str | bytes, path: Path | None) -> None:
-    """The one place output is written: to `path` atomically, else to stdout, as bytes."""
+def write(ctx: Context, data: str | bytes | dict[str, bytes], path: Path | None) -> None:
+    """The one place output is written: to `path` atomically, else to stdout, as bytes; a
+    folder format's files into the folder `path`, each atomically, in order."""
+    if isinstance(data, dict):
+        from nzcli.storage.files import write_folder
+
+        assert path is not None  # `_out` asks for --output
+        write_folder(path, data)
+        return
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if path is not None:
         from nzcli.storage.files import atomic_write
@@ -168,7 +183,10 @@ def guard(ctx: Context, call: Callable[[], int]) -> int:
             raise
         for line in exc.details:
             ctx.say(line)
-        return fail(ctx, str(exc), exc.exit_code)
+        message = str(exc)
+        if isinstance(exc, MissingFile):  # the data file: say how to name another
+            message += f"; pass --data FILE or set {DATA_ENV}"
+        return fail(ctx, message, exc.exit_code)
     except KeyboardInterrupt:
         ctx.say("nzcli: interrupted")
         return 130

@@ -53,6 +53,31 @@ class Argument:
 
 Param = Option | Argument
 
+#: What completes a value, by the metavar it is shown with, for a parameter that names no
+#: kind of its own: a PERIOD completes periods wherever it is declared.
+COMPLETE_BY_METAVAR = {
+    "PERIOD": "period",
+    "PERIOD_A": "period",
+    "PERIOD_B": "period",
+    "STAGE": "stage",
+    "RAG": "rag",
+    "ROLE": "role",
+    "S|M|L": "timescale",
+    "L|M|H": "rating",
+    "FORMAT": "format",
+    "COLUMN": "column",
+    "A,B,C": "columns",
+    "FIELD": "group",
+    "WHEN": "color",
+    "OWNER": "owner",
+    "ID": "id",
+}
+
+
+def completion_kind(param: Param) -> str | None:
+    """The kind of value that completes a parameter (`nzcli.cli.complete`), if any."""
+    return param.complete or COMPLETE_BY_METAVAR.get(param.metavar)
+
 
 @dataclass(frozen=True)
 class Command:
@@ -95,16 +120,31 @@ def command(
     formats: tuple[str, ...] = (),
     read_only: bool = False,
 ) -> Callable[[F], F]:
-    """Declare a command: `@command("list", *FILTERS, SORT, *OUTPUT, formats=...)`."""
+    """Declare a command: `@command("list", *FILTERS, SORT, *OUTPUT, formats=...)`.
+
+    The options every command of its kind takes are added where the declaration leaves them
+    out (`shared_options`), so they are named, spelled and explained the same everywhere."""
     flat: list[Param] = []
     for item in params:
         flat.extend(item if isinstance(item, tuple) else (item,))
+    for option in shared_options(formats):
+        if option not in flat:
+            flat.append(option)
 
     def register(function: F) -> F:
         COMMANDS[name] = Command(name, function, tuple(flat), formats, read_only)
         return function
 
     return register
+
+
+def shared_options(formats: tuple[str, ...]) -> tuple[Option, ...]:
+    """What every command takes: --data and --quiet; a command that writes a document also
+    --format, --output and --color, and --excel when CSV is one of its formats."""
+    if not formats:
+        return (DATA, QUIET)
+    excel = (EXCEL,) if "csv" in formats else ()
+    return (FORMAT, OUTPUT, *excel, QUIET, DATA, COLOR)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +188,10 @@ EXCEL = Option(
     "excel", ("--excel",), "CSV for spreadsheets: UTF-8 BOM, CRLF, formulas defused.", flag=True
 )
 QUIET = Option(
-    "quiet", ("--quiet", "-q"), "Print nothing on success, even with --output.", flag=True
+    "quiet",
+    ("--quiet", "-q"),
+    "No messages on stderr on success, even with --output (the output itself is written).",
+    flag=True,
 )
 DRY_RUN = Option(
     "dry_run",

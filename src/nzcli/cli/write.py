@@ -111,7 +111,7 @@ UPDATE_OPTIONS = (
         "scheme",
         "--scheme",
         metavar="NAME",
-        help="Set one scheme's stage (with --stage), e.g. --scheme 'Ivanhoe Line'.",
+        help="Set one scheme's stage (with --stage), e.g. --scheme Ivanhoe.",
     ),
     _update_option(
         "rag", "--rag", metavar="RAG", help="red, amber (or orange), green, or unrated."
@@ -226,7 +226,7 @@ def update(
 
       nzcli update T1 --period 2024-06 --stage delivery --rag green --text "LTP4 adopted."
 
-      nzcli update T17 --period 2024-06 --scheme "Ivanhoe Line" --stage delivery
+      nzcli update T17 --period 2024-06 --scheme Ivanhoe --stage delivery
 
       nzcli update T3 --timescale M --add-partner "Midlands Connect" --dry-run
 

@@ -53,13 +53,17 @@ class Format:
     module: str
     extensions: tuple[str, ...] = ()
     binary: bool = False
+    #: Renders to a folder of files (name -> bytes), written into --output, which it needs.
+    folder: bool = False
 
 
 FORMATS: dict[str, Format] = {}
 
 
-def _register(name: str, module: str, *extensions: str, binary: bool = False) -> None:
-    FORMATS[name] = Format(name, f"{__name__}.{module}", extensions, binary)
+def _register(
+    name: str, module: str, *extensions: str, binary: bool = False, folder: bool = False
+) -> None:
+    FORMATS[name] = Format(name, f"{__name__}.{module}", extensions, binary, folder)
 
 
 _register("table", "table", ".txt")
@@ -67,11 +71,21 @@ _register("text", "text")
 _register("md", "markdown", ".md", ".markdown")
 _register("csv", "csv", ".csv")
 _register("json", "json", ".json")
+_register("ndjson", "ndjson", ".ndjson", ".jsonl")
 _register("yaml", "yaml", ".yaml", ".yml")
 _register("html", "html", ".html", ".htm")
+_register("datapackage", "datapackage", folder=True)
+_register("sqlite", "sqlite", ".sqlite", ".sqlite3", ".db", binary=True)
 
 #: Other names people give formats.
-ALIASES = {"markdown": "md", "text": "table", "yml": "yaml", "htm": "html"}
+ALIASES = {
+    "markdown": "md",
+    "text": "table",
+    "yml": "yaml",
+    "htm": "html",
+    "jsonl": "ndjson",
+    "jsonlines": "ndjson",
+}
 
 
 def format_for(fmt: str | None, output: str | None, allowed: Sequence[str]) -> str:
@@ -96,10 +110,14 @@ def format_for(fmt: str | None, output: str | None, allowed: Sequence[str]) -> s
     return name
 
 
-def render(doc: Document, fmt: str, style: Style | None = None) -> str | bytes:
+#: What a renderer returns: text, bytes, or (a folder format) files by name.
+Rendered = str | bytes | dict[str, bytes]
+
+
+def render(doc: Document, fmt: str, style: Style | None = None) -> Rendered:
     """The one place a renderer is chosen."""
     module = importlib.import_module(FORMATS[fmt].module)
-    out: str | bytes = module.render(doc, style or Style())
+    out: Rendered = module.render(doc, style or Style())
     return out
 
 
@@ -121,6 +139,7 @@ __all__ = [
     "Heading",
     "Lines",
     "Paragraph",
+    "Rendered",
     "Style",
     "escape_controls",
     "format_for",

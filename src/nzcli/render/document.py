@@ -66,14 +66,45 @@ class Bars:
 Block = Grid | Heading | Paragraph | Lines | Bars
 
 
+@dataclass(frozen=True)
+class TableField:
+    """A typed column of a `Table`: its type is a Table Schema type (string, integer, number,
+    boolean, date)."""
+
+    name: str
+    type: str = "string"
+    description: str = ""
+    required: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+
+@dataclass
+class Table:
+    """A table with typed fields and keys, for the open data formats (a Frictionless Data
+    Package, SQLite): rows of plain values keyed by field name, null for unknown."""
+
+    name: str
+    description: str
+    fields: list[TableField]
+    rows: list[dict[str, Any]]
+    primary_key: list[str]
+    #: (fields, the table they refer to, its fields)
+    foreign_keys: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
+
+
 @dataclass
 class Document:
     """What a command produces: blocks for human formats, a value for JSON, a grid for CSV,
-    and (for `export`) the YAML text."""
+    the records NDJSON writes one a line (for `list` and `export`), and (for `export`) the
+    YAML text."""
 
     blocks: list[Block]
     json: Any = None
     csv: Grid | None = None
+    records: list[dict[str, Any]] | None = None
+    #: The tables of the open data formats (`export --format datapackage|sqlite`).
+    tables: list[Table] | None = None
     yaml: str | None = None
     title: str = "nzcli"
     meta: dict[str, Any] = field(default_factory=dict)

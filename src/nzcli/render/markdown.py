@@ -5,6 +5,11 @@ the Markdown punctuation are backslash-escaped, `<`, `>` and `&` become entities
 HTML gets through), newlines become `<br>`. tabulate then lays the escaped cells out as a
 pipe table with aligned columns, so the raw Markdown reads as a table too, where people
 paste it.
+
+Outside tables, a line break in data (a theme, section, period or organisation name) never
+becomes block structure: a heading is one line, and each line of a paragraph is trimmed,
+blank lines dropped, and a line that would start a list, a rule, a setext heading or a code
+block has that character escaped (`block_safe`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,31 @@ def escape_inline(text: str) -> str:
     text = _SPECIAL.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
+
+
+#: What at the start of a line would begin a block: a list item (`-`, `+`, `*`, `1.`, `1)`),
+#: a thematic break or setext underline (`-`, `=`, `_`, `*`). `#`, `>`, `<`, `|` and the
+#: code fences are escaped everywhere already.
+_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+
+
+def block_safe(line: str) -> str:
+    """One escaped line (`escape_inline` output) that cannot start a block of its own:
+    leading spaces taken off (no indented code), a leading list or rule marker escaped."""
+    line = line.strip()
+    return _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
+
+
+def one_line(text: str) -> str:
+    """Escaped text for a heading or caption: one line, whatever line breaks it held."""
+    return block_safe(" ".join(escape_inline(text).split()))
+
+
+def paragraph(text: str) -> str:
+    """Escaped text for a paragraph: its lines kept as hard line breaks, none of them able to
+    end the paragraph or begin another block."""
+    lines = [block_safe(line) for line in escape_inline(text.replace("\r\n", "\n")).split("\n")]
+    return "  \n".join(line for line in lines if line)
 
 
 def escape_cell(text: str) -> str:
@@ -55,12 +85,12 @@ def render_markdown(blocks: Sequence[Block]) -> str:
     parts: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            parts.append("#" * block.level + " " + escape_inline(block.text))
+            parts.append("#" * block.level + " " + one_line(block.text))
         elif isinstance(block, Paragraph):
-            parts.append(escape_inline(block.text).replace("\n", "  \n"))
+            parts.append(paragraph(block.text))
         elif isinstance(block, Grid):
             if block.title:
-                parts.append(f"**{escape_inline(block.title)}**")
+                parts.append(f"**{one_line(block.title)}**")
             parts.append(table(block))
         elif isinstance(block, Bars):
             total = sum(n for _, n in block.items)
@@ -68,10 +98,10 @@ def render_markdown(blocks: Sequence[Block]) -> str:
                 [escape_cell(label), str(n), f"{100 * n / total:.0f}%" if total else "0%"]
                 for label, n in block.items
             ]
-            parts.append(f"**{escape_inline(block.title)}**")
+            parts.append(f"**{one_line(block.title)}**")
             parts.append(pipe_table(["", "Actions", "Share"], rows, [False, True, True]))
         elif isinstance(block, Lines):
-            parts.append("  \n".join(escape_inline(line) for line in block.lines))
+            parts.append("  \n".join(one_line(line) for line in block.lines))
     return "\n\n".join(parts) + "\n"
 
 

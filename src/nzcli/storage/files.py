@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from nzcli.errors import DataError, LockTimeout, UsageError, WriteError
+from nzcli.errors import DataError, LockTimeout, MissingFile, UsageError, WriteError
 
 #: Environment variable naming the data file (named in messages about a missing file).
 DATA_ENV = "NZCLI_DATA"
@@ -35,7 +35,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise DataError(path, f"no such file; pass --data FILE or set {DATA_ENV}") from None
+        raise MissingFile(path, "no such file") from None
     except IsADirectoryError:
         raise DataError(path, "is a directory, not a data file") from None
     except PermissionError:
@@ -105,6 +105,23 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` (name -> bytes) into `folder`, each atomically (`atomic_write`), in the
+    order given (a data package's descriptor last). The folder is made if it is missing (its
+    parent must exist); files already in it that are not among `files` are left alone."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise WriteError(f"{target}: is not a folder; give a folder for the files")
+    try:
+        target.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise WriteError(f"{target}: its parent folder does not exist") from None
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot make the folder: {exc.strerror or exc}") from None
+    for name, data in files.items():
+        atomic_write(target / name, data)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -8,7 +8,25 @@ from typing import Any
 
 from nzcli.diff import KINDS, ActionChange, change_row, diff_periods
 from nzcli.model import Action, Period
+from nzcli.query import stage_list
 from nzcli.render import RAG, STAGE, Block, Column, Document, Grid, Heading, Paragraph
+
+#: Version of the `diff --format json` document. Bump on any incompatible change.
+DIFF_FORMAT_VERSION = 1
+
+
+def kind_id(kind: str) -> str:
+    """A kind of change as JSON names it: "RAG worse" -> "rag_worse"."""
+    return kind.casefold().replace(" ", "_")
+
+
+def _json_change(row: dict[str, Any], change: ActionChange) -> dict[str, Any]:
+    return dict(
+        row,
+        stage_a=stage_list(change.before),
+        stage_b=stage_list(change.after),
+        kinds=[kind_id(k) for k in change.kinds],
+    )
 
 
 def diff_view(
@@ -54,12 +72,13 @@ def diff_view(
     return Document(
         blocks=blocks,
         json={
+            "format_version": DIFF_FORMAT_VERSION,
             "period_a": {"id": a.id, "name": a.name},
             "period_b": {"id": b.id, "name": b.name},
             "actions": len(actions),
             "changed": len(changes),
-            "counts": {k: counts[k] for k in KINDS if counts[k]},
-            "changes": [dict(r, kinds=list(c.kinds)) for r, c in zip(rows, changes, strict=True)],
+            "counts": {kind_id(k): counts[k] for k in KINDS if counts[k]},
+            "changes": [_json_change(r, c) for r, c in zip(rows, changes, strict=True)],
         },
         csv=Grid(csv_columns, rows),
         title=f"nzcli diff {a.id} {b.id}",

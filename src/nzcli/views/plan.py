@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nzcli.model import Plan, plan_data
 from nzcli.render import Document
 
@@ -11,30 +9,30 @@ from nzcli.render import Document
 EXPORT_FORMAT_VERSION = 1
 
 
-def export_view(plan: Plan, *, yaml: bool = False) -> Document:
-    """The plan, keys exactly as in the YAML file (every key present): as JSON with a
-    `format_version`, and with `yaml`, as YAML text of the plain data too."""
+def export_view(plan: Plan, *, text: str | None = None) -> Document:
+    """`nzcli export`: the plan, keys exactly as in the YAML file (every key present), as
+    JSON with a `format_version` and as NDJSON records (its actions); for YAML, `text`, the
+    data file's own text (comments and layout kept, no keys added), else the plain data as
+    block YAML."""
     data = plan_data(plan)
-    text = None
-    if yaml:
+    if text is None:
         from nzcli.storage.yaml_safe import dump_yaml
 
         text = dump_yaml(data)
     return Document(
         blocks=[],
         json={"format_version": EXPORT_FORMAT_VERSION, **data},
+        records=data["actions"],
         yaml=text,
         title=plan.plan.title,
     )
 
 
-def schema_view() -> Document:
-    """The JSON Schema of the data file, for editors that validate YAML."""
-    from nzcli.schema import Plan as PlanRules
+def schema_view(output_of: str | None = None) -> Document:
+    """The JSON Schema of the data file, for editors that validate YAML; or, with
+    `output_of`, of that command's JSON output (`nzcli.views.schemas`)."""
+    from nzcli.views.schemas import output_schema, plan_schema
 
-    document: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "nzcli plan file (data/actions.yaml)",
-        **PlanRules.model_json_schema(),
-    }
-    return Document(blocks=[], json=document, title="nzcli schema")
+    if output_of is None:
+        return Document(blocks=[], json=plan_schema(), title="nzcli schema")
+    return Document(blocks=[], json=output_schema(output_of), title=f"nzcli schema {output_of}")

@@ -12,7 +12,7 @@ from typing import Any
 
 from nzcli.groups import MIXED, NO_UPDATE, rag_key, stage_key
 from nzcli.model import NOT_RATED, Plan, Rag, Stage
-from nzcli.query import Selection, row
+from nzcli.query import Selection, row, stage_text
 from nzcli.render import (
     LABEL,
     LIST,
@@ -32,13 +32,20 @@ from nzcli.vocab import COLUMNS, natural_key
 from .queries import COLUMN_SPECS
 
 #: Version of the `report --format json` document. Bump on any incompatible change.
-REPORT_FORMAT_VERSION = 1
+#: 2: count keys are identifiers (`no_update`, `not_rated`), a stage is a list of schemes.
+REPORT_FORMAT_VERSION = 2
 NO_UPDATE_TEXT = "No update for this period"
 #: What a report of a draft period says on the page, under its title.
 DRAFT_TEXT = "Draft — not published"
 
-STAGE_KEYS = [s.value for s in Stage] + [MIXED, NO_UPDATE]
-RAG_KEYS = [r.value for r in Rag] + [NOT_RATED]
+
+def identifier(key: str) -> str:
+    """A counting key as JSON names it: "not rated" -> "not_rated"."""
+    return key.replace(" ", "_")
+
+
+STAGE_KEYS = [identifier(k) for k in [*(s.value for s in Stage), MIXED, NO_UPDATE]]
+RAG_KEYS = [identifier(k) for k in [*(r.value for r in Rag), NOT_RATED]]
 
 #: The source document's columns, in its order.
 THEMED_COLUMNS = [
@@ -88,9 +95,11 @@ def build_report(
         for section in order:
             members = [a for a in actions if a.section == section]
             if members:
-                sections.append({"name": section, "actions": [row(a, period) for a in members]})
-        stage_counts = Counter(stage_key(a.updates.get(period.id)) for a in actions)
-        rag_counts = Counter(rag_key(a.updates.get(period.id)) for a in actions)
+                sections.append(
+                    {"name": section, "actions": [row(a, period, structured=True) for a in members]}
+                )
+        stage_counts = Counter(identifier(stage_key(a.updates.get(period.id))) for a in actions)
+        rag_counts = Counter(identifier(rag_key(a.updates.get(period.id))) for a in actions)
         summary_rows.append(
             {
                 "theme": theme.key,
@@ -127,7 +136,7 @@ def build_report(
 
 
 def _label(key: str) -> str:
-    return key.capitalize()
+    return key.replace("_", " ").capitalize()
 
 
 def report_document(report: dict[str, Any]) -> Document:
@@ -201,6 +210,7 @@ def report_document(report: dict[str, Any]) -> Document:
         for section in theme["sections"]:
             shown_rows = []
             for action in section["actions"]:
+                action = dict(action, stage=stage_text(action["stage"]))
                 csv_rows.append(action)
                 if action["update"] is None and action["stage"] is None:
                     action = dict(action, update=NO_UPDATE_TEXT)

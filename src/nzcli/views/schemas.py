@@ -1,0 +1,387 @@
+"""The published JSON Schema of every JSON output: `nzcli schema --output-of COMMAND`.
+
+Each output is described once, as pydantic models (`extra="forbid"`, so a key that is not
+in the contract fails validation), and its JSON Schema generated from them; docs/schemas/
+holds the same schemas, checked against these in CI, and CI validates every command's real
+output against its schema. A document's `format_version` is a constant in its schema: a new
+version is a new schema. Imported only by `nzcli schema` and the tests (it needs pydantic).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from nzcli import schema as plan_rules
+from nzcli.model import Rag, Role, Stage
+from nzcli.vocab import GROUPABLE
+
+from .changes import DIFF_FORMAT_VERSION
+from .checks import CHECK_FORMAT_VERSION
+from .plan import EXPORT_FORMAT_VERSION
+from .queries import (
+    LIST_FORMAT_VERSION,
+    PARTNERS_FORMAT_VERSION,
+    PERIODS_FORMAT_VERSION,
+    SHOW_FORMAT_VERSION,
+    SUMMARY_FORMAT_VERSION,
+    THEMES_FORMAT_VERSION,
+)
+from .report import REPORT_FORMAT_VERSION
+
+JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Count = Annotated[int, Field(ge=0)]
+Score = Annotated[float, Field(ge=0)]
+Objectives = list[Annotated[int, Field(ge=1)]] | Literal["all"] | None
+#: Filters as given on the command line: each repeatable one a list of the texts given,
+#: --min-score and --max-score their text.
+Filters = dict[str, list[str] | str]
+
+
+class PeriodRef(_Out):
+    id: str
+    name: str
+
+
+class SchemeStage(_Out):
+    """One entry of a stage: the scheme (null for an action with one stage) and its stage."""
+
+    scheme: str | None
+    stage: Stage
+
+
+#: A stage in JSON: always a list of schemes; [] when the period has none.
+Stages = list[SchemeStage]
+
+
+class Row(_Out):
+    """One action in one period, as `list`, `partners NAME` and `report` give it. With
+    `list --columns`, only the columns asked for, in that order."""
+
+    id: str = ""
+    theme: str = ""
+    section: str | None = None
+    objectives: Objectives = None
+    action: str = ""
+    role: Role | None = None
+    partners: list[str] = []
+    timescale: str | None = None
+    cost: str | None = None
+    carbon_saving: str | None = None
+    deliverability_score: Score | None = None
+    period: str = ""
+    stage: Stages = []
+    rag: Rag | None = None
+    update: str | None = None
+
+
+class ListOutput(_Out):
+    """`nzcli list --format json`."""
+
+    format_version: Literal[LIST_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodRef
+    filters: Filters
+    #: Actions matched, before --limit.
+    count: Count
+    actions: list[Row]
+
+
+class ListLine(Row):
+    """One line of `nzcli list --format ndjson`."""
+
+    format_version: Literal[LIST_FORMAT_VERSION]  # type: ignore[valid-type]
+
+
+class ScoreExplained(_Out):
+    printed: Score | None
+    rule: Score | None
+    working: str | None
+    agrees: bool | None
+    note: str | None
+    why: str | None
+
+
+class ShowOutput(plan_rules.Action):
+    """`nzcli show ID --format json`: the action as in the data file, and its score."""
+
+    model_config = ConfigDict(extra="forbid")
+    format_version: Literal[SHOW_FORMAT_VERSION]  # type: ignore[valid-type]
+    score: ScoreExplained
+
+
+class PartnerEntry(_Out):
+    partner: str
+    aliases: list[str]
+    count: Count
+    ids: list[str]
+
+
+class PartnersIndex(_Out):
+    """`nzcli partners --format json`."""
+
+    format_version: Literal[PARTNERS_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodRef
+    filters: Filters
+    partners: list[PartnerEntry]
+
+
+class PartnerActions(_Out):
+    """`nzcli partners NAME --format json`."""
+
+    format_version: Literal[PARTNERS_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodRef
+    filters: Filters
+    partner: str
+    aliases: list[str]
+    count: Count
+    actions: list[Row]
+
+
+class PartnersOutput(RootModel[PartnersIndex | PartnerActions]):
+    pass
+
+
+class SectionCount(_Out):
+    name: str | None
+    actions: Count
+
+
+class ThemeEntry(_Out):
+    key: str
+    name: str
+    prefix: str
+    actions: Count
+    sections: list[SectionCount]
+
+
+class ThemesOutput(_Out):
+    """`nzcli themes --format json`."""
+
+    format_version: Literal[THEMES_FORMAT_VERSION]  # type: ignore[valid-type]
+    themes: list[ThemeEntry]
+
+
+class PeriodEntry(_Out):
+    id: str
+    name: str
+    updates: Count
+    latest: bool
+
+
+class PeriodsOutput(_Out):
+    """`nzcli periods --format json`."""
+
+    format_version: Literal[PERIODS_FORMAT_VERSION]  # type: ignore[valid-type]
+    periods: list[PeriodEntry]
+
+
+class Cell(_Out):
+    #: The group's identifier: a theme key, a stage or RAG value, `mixed`, `no_update`,
+    #: `not_rated`, a section or partner name, a range value ("S/M"); null for none.
+    value: str | None
+    label: str
+    count: Count
+
+
+class Group(Cell):
+    percent: Annotated[float, Field(ge=0)]
+    #: With two --by: the second field's groups within this one, every column listed.
+    groups: list[Cell] | None = None
+
+
+class SummaryOutput(_Out):
+    """`nzcli summary --format json`."""
+
+    format_version: Literal[SUMMARY_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodRef
+    filters: Filters
+    by: Annotated[list[Literal[GROUPABLE]], Field(min_length=1, max_length=2)]  # type: ignore[valid-type]
+    total: Count
+    groups: list[Group]
+    #: With two --by: the second field's totals.
+    columns: list[Cell] | None = None
+
+
+#: The kinds of change, as JSON names them (`kind_id` of `nzcli.diff.KINDS`, in that order;
+#: tests/test_contracts.py checks they agree).
+DiffKind = Literal[
+    "rag_worse",
+    "stage_back",
+    "not_updated",
+    "rag_removed",
+    "rag_rated",
+    "stage_changed",
+    "first_update",
+    "new_action",
+    "rag_better",
+    "stage_forward",
+]
+
+
+class Change(_Out):
+    id: str
+    theme: str
+    action: str
+    change: str
+    stage_a: Stages
+    stage_b: Stages
+    rag_a: Rag | None
+    rag_b: Rag | None
+    kinds: Annotated[list[DiffKind], Field(min_length=1)]
+
+
+class DiffOutput(_Out):
+    """`nzcli diff A B --format json`."""
+
+    format_version: Literal[DIFF_FORMAT_VERSION]  # type: ignore[valid-type]
+    period_a: PeriodRef
+    period_b: PeriodRef
+    actions: Count
+    changed: Count
+    #: How many changes of each kind (kinds with none are left out).
+    counts: dict[DiffKind, Annotated[int, Field(ge=1)]]
+    changes: list[Change]
+
+
+#: The report's counting keys (`nzcli.views.report.STAGE_KEYS` and `RAG_KEYS`).
+StageKey = Literal["discovery", "design", "delivery", "completed", "mixed", "no_update"]
+RagKey = Literal["red", "amber", "green", "not_rated"]
+
+
+class ReportCounts(_Out):
+    actions: Count
+    stage: dict[StageKey, Count]
+    rag: dict[RagKey, Count]
+
+
+class ReportThemeCounts(ReportCounts):
+    theme: str
+    name: str
+
+
+class ReportSummary(_Out):
+    themes: list[ReportThemeCounts]
+    total: ReportCounts
+
+
+class ReportKeys(_Out):
+    stage: dict[Stage, str | None]
+    rag: dict[Rag, str | None]
+
+
+class ReportSection(_Out):
+    name: str | None
+    actions: list[Row]
+
+
+class ReportTheme(_Out):
+    key: str
+    name: str
+    sections: list[ReportSection]
+
+
+class ReportOutput(_Out):
+    """`nzcli report PERIOD --format json`."""
+
+    format_version: Literal[REPORT_FORMAT_VERSION]  # type: ignore[valid-type]
+    title: str
+    organisation: str
+    period: PeriodRef
+    data_file: str
+    generated: str | None
+    filters: Filters
+    keys: ReportKeys
+    summary: ReportSummary
+    themes: list[ReportTheme]
+
+
+class ExportOutput(plan_rules.Plan):
+    """`nzcli export --format json`: the plan, keys exactly as in the data file."""
+
+    model_config = ConfigDict(extra="forbid")
+    format_version: Literal[EXPORT_FORMAT_VERSION]  # type: ignore[valid-type]
+
+
+class ExportLine(plan_rules.Action):
+    """One line of `nzcli export --format ndjson`: an action as in the data file."""
+
+    model_config = ConfigDict(extra="forbid")
+    format_version: Literal[EXPORT_FORMAT_VERSION]  # type: ignore[valid-type]
+
+
+class Problem(_Out):
+    severity: Literal["error", "warning"]
+    code: str
+    path: str
+    line: Annotated[int, Field(ge=1)] | None
+    column: Annotated[int, Field(ge=1)] | None
+    id: str | None
+    message: str
+
+
+class CheckOutput(_Out):
+    """`nzcli check --format json`."""
+
+    format_version: Literal[CHECK_FORMAT_VERSION]  # type: ignore[valid-type]
+    path: str
+    actions: Count
+    errors: Count
+    warnings: Count
+    ok: bool
+    problems: list[Problem]
+
+
+#: Output name -> (the model of its document, its version). "list" and "export" have an
+#: NDJSON form too ("list-ndjson", "export-ndjson": the schema of one line).
+OUTPUTS: dict[str, type[BaseModel]] = {
+    "list": ListOutput,
+    "list-ndjson": ListLine,
+    "show": ShowOutput,
+    "partners": PartnersOutput,
+    "themes": ThemesOutput,
+    "periods": PeriodsOutput,
+    "summary": SummaryOutput,
+    "diff": DiffOutput,
+    "report": ReportOutput,
+    "export": ExportOutput,
+    "export-ndjson": ExportLine,
+    "check": CheckOutput,
+}
+
+
+def output_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of output `name` (a key of `OUTPUTS`)."""
+    model = OUTPUTS[name]
+    body = model.model_json_schema()
+    version = _version(model)
+    return {
+        "$schema": JSON_SCHEMA,
+        "$id": f"urn:nzcli:output:{name}:{version}",
+        "title": f"nzcli {name.replace('-ndjson', ' --format ndjson (one line)')} output",
+        **{k: v for k, v in body.items() if k != "title"},
+    }
+
+
+def _version(model: type[BaseModel]) -> int:
+    if issubclass(model, RootModel):
+        return _version(PartnersIndex)
+    annotation = model.model_fields["format_version"].annotation
+    (value,) = annotation.__args__  # type: ignore[union-attr]
+    return int(value)
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the data file itself (`nzcli schema`)."""
+    return {
+        "$schema": JSON_SCHEMA,
+        "$id": "urn:nzcli:plan",
+        "title": "nzcli plan file (data/actions.yaml)",
+        **plan_rules.Plan.model_json_schema(),
+    }
