@@ -61,6 +61,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("check", ["check"]),
     ("check", ["check", "--data", MINI, "--strict"]),
     *[("check", ["check", "--data", str(p)]) for p in sorted((FIXTURES / "bad").glob("*.yaml"))],
+    ("sheet", ["sheet", "2023-12"]),
+    ("sheet", ["sheet", "2024-06", "--data", MINI, "--theme", "T"]),
+    ("status", ["status", "2023-12"]),
+    ("status", ["status", "2024-06", "--data", MINI]),
+    ("history", ["history", "--data", MINI]),  # (no history beside it: no entries)
 ]
 NDJSON_CASES: list[tuple[str, list[str]]] = [
     ("list-ndjson", ["list"]),
@@ -97,6 +102,53 @@ def test_output_validates_against_its_schema(run: Run, name: str, args: list[str
     # the version is the schema's own (urn:nzcli:output:NAME:VERSION)
     assert document["format_version"] == int(output_schema(name)["$id"].rsplit(":", 1)[1])
     assert_valid(name, document)
+
+
+def test_a_rounds_outputs_validate_against_their_schemas(run: Run, mini: Path) -> None:
+    """The outputs of a reporting round in progress: a draft period, owners, carried
+    stages, reopening, undo; every document still keeps to its schema."""
+    data = ("--data", str(mini))
+    for args in (
+        ["period", "add", "2024-12"],
+        ["update", "T1", "--owner", "Transport team"],
+        ["update", "T1", "--period", "2024-12", "--rag", "red", "--text", "Late."],
+        ["update", "T2", "--period", "2024-12", "--stage", "Line A: delivery; Line B: design"],
+        ["update", "T10", "--period", "2024-06", "--rag", "green", "--reopen"],
+        ["undo"],
+    ):
+        result = run(*args, *data)
+        assert result.exit_code == 0, (args, result)
+    documents = {
+        name: json.loads(run(*args, *data, "--format", "json").stdout)
+        for name, args in [
+            ("sheet", ["sheet", "2024-12"]),
+            ("status", ["status", "2024-12"]),
+            ("history", ["history"]),
+            ("periods", ["periods"]),
+            ("report", ["report", "2024-12"]),
+            ("list", ["list", "--period", "2024-12", "--owner", "transport team"]),
+            ("diff", ["diff", "2024-06", "2024-12"]),
+        ]
+    }
+    for name, document in documents.items():
+        assert next(iter(document)) == "format_version", name
+        assert_valid(name, document)
+    assert documents["report"]["draft"] is True
+    assert [e["command"] for e in documents["history"]["entries"]][:2] == [
+        "undo",
+        "update T10 --period 2024-06 --rag green --reopen",
+    ]
+    assert documents["history"]["entries"][1]["reopened"] == ["2024-06"]
+    rows = {r["id"]: r for r in documents["sheet"]["rows"]}
+    assert rows["N1"]["stage"] == [] and rows["N1"]["carry_stage"] is True  # no update yet
+    assert rows["N1"]["previous_stage"] == [{"scheme": None, "stage": "completed"}]
+    assert rows["T1"]["stage"] == [] and rows["T1"]["carry_stage"] is False  # RAG only
+    assert [s["scheme"] for s in rows["T2"]["stage"]] == ["Line A", "Line B"]
+    assert rows["T2"]["carry_stage"] is False
+    assert [(a["id"], a["owner"]) for a in documents["list"]["actions"]] == [
+        ("T1", "Transport team")
+    ]
+    assert "newly_red" in documents["diff"]["counts"]
 
 
 @pytest.mark.parametrize(("name", "args"), NDJSON_CASES, ids=[" ".join(a) for _, a in NDJSON_CASES])

@@ -511,6 +511,9 @@ SCHEMA_OUTPUTS = (
     "export",
     "export-ndjson",
     "check",
+    "sheet",
+    "status",
+    "history",
 )
 OUTPUT_OF = Option(
     "output_of",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nzcli.model import Action, Period, Plan, Update
-from nzcli.query import Selection, order, stage_value
+from nzcli.query import Selection, order, stage_list, stage_value
 from nzcli.render import NUMBER, RAG, STAGE, Column, Document, Grid, Heading, Paragraph
 from nzcli.vocab import CARRY
 
@@ -48,10 +48,13 @@ def sheet_view(plan: Plan, selection: Selection) -> Document:
     """One row per action for officers to fill in for `selection.period`: last time's
     stage, RAG and update beside this period's cells. Where an action has no update for the
     period yet, its stage cell says "no change since last time": left so, `import` carries
-    the last stage forward (only if the row gives an update); overwritten, the new stage."""
+    the last stage forward (only if the row gives an update); overwritten, the new stage.
+    In JSON the stages are lists of schemes, like every JSON stage, and `carry_stage` is
+    true where the sheet's stage cell says "no change since last time"."""
     period = selection.period
     themes = {t.key: t.name for t in plan.themes}
     rows = []
+    json_rows = []
     for action in order(plan, selection.apply(plan), period):
         update = action.updates.get(period.id)
         before = previous_update(action, period)
@@ -77,13 +80,23 @@ def sheet_view(plan: Plan, selection: Selection) -> Document:
                 "update": update.text if update else None,
             }
         )
+        # JSON has stages in its one shape (a list of schemes); what the sheet's stage cell
+        # says as "no change since last time" is `carry_stage`
+        json_rows.append(
+            dict(
+                rows[-1],
+                previous_stage=stage_list(last),
+                stage=stage_list(update),
+                carry_stage=stage == CARRY,
+            )
+        )
     grid = Grid(SHEET_COLUMNS, rows)
     return Document(
         blocks=[grid],
         json={
             "format_version": SHEET_FORMAT_VERSION,
             "period": {"id": period.id, "name": period.name, "status": _status(period)},
-            "rows": rows,
+            "rows": json_rows,
         },
         csv=grid,
         title=f"nzcli sheet {period.id}",

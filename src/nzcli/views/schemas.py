@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from nzcli import schema as plan_rules
 from nzcli.model import Rag, Role, Stage
+from nzcli.storage.history import HISTORY_FORMAT_VERSION as HISTORY_LINE_VERSION
 from nzcli.vocab import GROUPABLE
 
 from .changes import DIFF_FORMAT_VERSION
 from .checks import CHECK_FORMAT_VERSION
+from .cycle import HISTORY_FORMAT_VERSION, SHEET_FORMAT_VERSION, STATUS_FORMAT_VERSION
 from .plan import EXPORT_FORMAT_VERSION
 from .queries import (
     LIST_FORMAT_VERSION,
@@ -50,6 +52,17 @@ class PeriodRef(_Out):
     name: str
 
 
+PeriodStatus = Literal["draft", "published"]
+#: A date as the data file keeps it: YYYY-MM-DD.
+Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class PeriodState(PeriodRef):
+    """A period and whether it is still a draft (`sheet`, `status`)."""
+
+    status: PeriodStatus
+
+
 class SchemeStage(_Out):
     """One entry of a stage: the scheme (null for an action with one stage) and its stage."""
 
@@ -72,6 +85,7 @@ class Row(_Out):
     action: str = ""
     role: Role | None = None
     partners: list[str] = []
+    owner: str | None = None
     timescale: str | None = None
     cost: str | None = None
     carbon_saving: str | None = None
@@ -171,6 +185,9 @@ class ThemesOutput(_Out):
 class PeriodEntry(_Out):
     id: str
     name: str
+    status: PeriodStatus
+    #: The date it was published, when known.
+    published: Date | None
     updates: Count
     latest: bool
 
@@ -212,9 +229,9 @@ class SummaryOutput(_Out):
 #: The kinds of change, as JSON names them (`kind_id` of `nzcli.diff.KINDS`, in that order;
 #: tests/test_contracts.py checks they agree).
 DiffKind = Literal[
+    "newly_red",
     "rag_worse",
     "stage_back",
-    "not_updated",
     "rag_removed",
     "rag_rated",
     "stage_changed",
@@ -222,6 +239,7 @@ DiffKind = Literal[
     "new_action",
     "rag_better",
     "stage_forward",
+    "not_updated",
 ]
 
 
@@ -294,6 +312,8 @@ class ReportOutput(_Out):
     title: str
     organisation: str
     period: PeriodRef
+    #: True for a report of a draft period (the page says "Draft — not published").
+    draft: bool
     data_file: str
     generated: str | None
     filters: Filters
@@ -338,6 +358,109 @@ class CheckOutput(_Out):
     problems: list[Problem]
 
 
+class SheetRow(_Out):
+    id: str
+    theme: str
+    section: str | None
+    action: str
+    owner: str | None
+    #: The period of the action's last update before this one, and its answers.
+    previous_period: str | None
+    previous_stage: Stages
+    previous_rag: Rag | None
+    previous_update: str | None
+    period: str
+    #: This period's answers so far ([] and nulls where it has no update yet).
+    stage: Stages
+    rag: Rag | None
+    update: str | None
+    #: The sheet's stage cell says "no change since last time": left so, `nzcli import`
+    #: carries previous_stage forward.
+    carry_stage: bool
+
+
+class SheetOutput(_Out):
+    """`nzcli sheet PERIOD --format json`."""
+
+    format_version: Literal[SHEET_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodState
+    rows: list[SheetRow]
+
+
+class ThemeOwing(_Out):
+    theme: str
+    name: str
+    actions: Count
+    owing: Count
+    #: The IDs of its actions without an update for the period.
+    ids: list[str]
+
+
+class OwnerOwing(_Out):
+    #: null for the actions with no owner.
+    owner: str | None
+    actions: Count
+    owing: Count
+    ids: list[str]
+
+
+class OwingAction(_Out):
+    id: str
+    #: The theme's name.
+    theme: str
+    owner: str | None
+    action: str
+
+
+class StatusOutput(_Out):
+    """`nzcli status PERIOD --format json`: who still owes an update."""
+
+    format_version: Literal[STATUS_FORMAT_VERSION]  # type: ignore[valid-type]
+    period: PeriodState
+    actions: Count
+    owing: Count
+    by_theme: list[ThemeOwing]
+    by_owner: list[OwnerOwing]
+    owing_actions: list[OwingAction]
+
+
+class FieldChange(_Out):
+    """One field a write changed. `before` and `after` are the data file's own values
+    (null where there was none): a period, an action or an update as the file keeps it."""
+
+    action: str | None
+    period: str | None
+    field: str
+    before: Any
+    after: Any
+
+
+class HistoryEntry(_Out):
+    """One write, as recorded in the history beside the plan (without its undo patch)."""
+
+    #: The version of the history file's line.
+    format_version: Literal[HISTORY_LINE_VERSION]  # type: ignore[valid-type]
+    id: str
+    when: str
+    user: str
+    command: str
+    changes: list[FieldChange]
+    #: The published periods this write changed (--reopen).
+    reopened: list[str] | None = None
+    #: The id of the entry this write undid (`nzcli undo`).
+    undoes: str | None = None
+    sha_before: str | None
+    sha_after: str
+
+
+class HistoryOutput(_Out):
+    """`nzcli history --format json`: the plan's writes, newest first."""
+
+    format_version: Literal[HISTORY_FORMAT_VERSION]  # type: ignore[valid-type]
+    plan: str
+    entries: list[HistoryEntry]
+
+
 #: Output name -> (the model of its document, its version). "list" and "export" have an
 #: NDJSON form too ("list-ndjson", "export-ndjson": the schema of one line).
 OUTPUTS: dict[str, type[BaseModel]] = {
@@ -353,6 +476,9 @@ OUTPUTS: dict[str, type[BaseModel]] = {
     "export": ExportOutput,
     "export-ndjson": ExportLine,
     "check": CheckOutput,
+    "sheet": SheetOutput,
+    "status": StatusOutput,
+    "history": HistoryOutput,
 }
 
 
