@@ -193,3 +193,14 @@ def test_blanks_sort_last_both_ways(run: Run, column: str, reverse: bool, data: 
         scores = [r[key] for r in filled]
         assert scores == sorted(scores, reverse=reverse)
 
+
+def test_init_refuses_data_rather_than_ignoring_it(run: Run, tmp_path: Path) -> None:
+    target = str(tmp_path / "plan.yaml")
+    for args in (["init", "--data", target], ["--data", target, "init", str(tmp_path)]):
+        result = run(*args)
+        assert (result.exit_code, result.stderr) == (
+            2,
+            "nzcli: error: --data: init makes DIR/nzcli.yaml and reads no plan file: give the "
+            "folder as DIR\n",
+        ), args
+    assert list(tmp_path.iterdir()) == []

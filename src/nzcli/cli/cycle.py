@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nzcli.errors import UsageError
+from nzcli.errors import OptionError, UsageError
 
 from .context import Context, Result
 from .spec import DATA, DRY_RUN, Argument, Option, command
@@ -79,6 +79,10 @@ def init(
     from nzcli.storage.files import DATA_ENV
     from nzcli.working_copy import init_plan
 
+    if ctx.data is not None:  # (every command takes --data; init makes a plan, reads none)
+        raise OptionError(
+            "init makes DIR/nzcli.yaml and reads no plan file: give the folder as DIR", "--data"
+        )
     if not empty and (title is not None or organisation is not None or period is not None):
         raise UsageError("--title, --organisation and --period go with --empty")
     target = Path(folder) if folder else Path(".")
