@@ -62,6 +62,7 @@ OPTION_VALUES: dict[str, list[str]] = {
     "max_score": ["9", "3"],
     "search": ["rail", "bus", "heat"],
     "id": ["T1*", "B?", "N6"],
+    "owner": ["none"],  # (the shipped plan names no owners; see test_filter_by_owner)
 }
 FILTERS = st.dictionaries(
     st.sampled_from(sorted(OPTION_VALUES)),
@@ -125,6 +126,20 @@ def test_filter_errors_speak_python(plan: nzcli.Plan) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Periods in every form
+
+
+def test_filter_by_owner(run: Run, tmp_path: Path) -> None:
+    plan_file = tmp_path / "mini.yaml"
+    plan_file.write_bytes(Path(MINI).read_bytes())
+    for action, owner in (("T1", "Transport team"), ("T10", "Rural team")):
+        assert run("update", action, "--owner", owner, "--data", str(plan_file)).exit_code == 0
+    plan = nzcli.load_plan(plan_file)
+    assert [a.id for a in plan.filter(owner="TRANSPORT TEAM")] == ["T1"]
+    assert [a.id for a in plan.filter(owner=["transport team", "rural team"])] == ["T1", "T10"]
+    assert [a.id for a in plan.filter(owner="none")] == ["T2", "N1", "X1"]
+    assert [r["owner"] for r in plan.to_records(id="T1*")] == ["Transport team", "Rural team"]
+    with pytest.raises(UsageError, match="unknown owner 'Transprt team'"):
+        plan.filter(owner="Transprt team")
 
 
 def test_update_for_takes_periods_in_every_form(mini: nzcli.Plan) -> None:

@@ -359,7 +359,7 @@ class Plan:
 
         Each filter is a keyword named like its option (`theme`, `section`, `role`, `rag`,
         `stage`, `timescale`, `partner`, `objective`, `cost`, `carbon`, `min_score`,
-        `max_score`, `search`, `id`, `period`), and takes what the option takes, in any
+        `max_score`, `search`, `id`, `owner`, `period`), and takes what the option takes, in any
         case, or a list of those (OR); different filters combine with AND. Enums, numbers
         and Periods are accepted as well as text:
 
@@ -379,7 +379,7 @@ class Plan:
     ) -> list[dict[str, Any]]:
         """Each action (those `filter(**filters)` selects; all by default) as a plain dict,
         the row `nzcli list --format json` gives: `id`, `theme`, `section`, `objectives`,
-        `action`, `role`, `partners`, `timescale`, `cost`, `carbon_saving`,
+        `action`, `role`, `partners`, `owner`, `timescale`, `cost`, `carbon_saving`,
         `deliverability_score`, `period`, `stage` (a list of {scheme, stage}), `rag`,
         `update`, for `period` (default: the latest)."""
         from .api import records
