@@ -95,6 +95,25 @@ def words(line: str, **env: str) -> list[str]:
         ("nzcli update T1 --stage ", ["discovery", "design", "delivery", "completed"]),
         ("nzcli update T1 --rag ", ["red", "amber", "green", "unrated"]),
         ("nzcli li", ["list"]),
+        ("nzcli sheet ", ["latest", "2023-12"]),
+        ("nzcli status ", ["latest", "2023-12"]),
+        ("nzcli update T1 --clear ", ["stage", "rag", "text", "owner"]),
+        (
+            "nzcli diff 2023-12 latest --only ",
+            [
+                "newly-red",
+                "rag-worse",
+                "stage-back",
+                "rag-removed",
+                "rag-rated",
+                "stage-changed",
+                "first-update",
+                "new-action",
+                "rag-better",
+                "stage-forward",
+                "not-updated",
+            ],
+        ),
     ],
 )
 def test_enumerated_values_complete(line: str, expected: list[str]) -> None:
