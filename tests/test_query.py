@@ -715,7 +715,7 @@ def test_partners_index(run: Run) -> None:
     table = run("partners").stdout
     assert (
         table.splitlines()[1]
-        == "| Partner              | Also written         | Actions | IDs                  |"
+        == "| Partner             | Also written  | Actions | IDs                          |"
     )
 
 

@@ -1,4 +1,6 @@
-"""GitHub-flavoured Markdown: headings, paragraphs and pipe tables that stay tables.
+"""GitHub-flavoured Markdown: headings, paragraphs and pipe tables that stay tables; a
+notice (a draft's banner) as a bold quote. Contents and page breaks are left to the reader
+(GitHub lists a page's headings itself).
 
 Every cell is escaped first, so it stays one cell and renders as the text it holds: `|` and
 the Markdown punctuation are backslash-escaped, `<`, `>` and `&` become entities (no raw
@@ -16,7 +18,18 @@ from nzcli.safety import escape_controls
 
 from . import Style
 from .cells import human
-from .document import NUMBER, Bars, Block, Document, Grid, Heading, Lines, Paragraph
+from .document import (
+    NUMBER,
+    Bars,
+    Block,
+    Document,
+    Grid,
+    Heading,
+    Lines,
+    Notice,
+    Paragraph,
+    Trend,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 
@@ -58,10 +71,13 @@ def render_markdown(blocks: Sequence[Block]) -> str:
             parts.append("#" * block.level + " " + escape_inline(block.text))
         elif isinstance(block, Paragraph):
             parts.append(escape_inline(block.text).replace("\n", "  \n"))
-        elif isinstance(block, Grid):
-            if block.title:
-                parts.append(f"**{escape_inline(block.title)}**")
-            parts.append(table(block))
+        elif isinstance(block, Notice):
+            parts.append(f"> **{escape_inline(block.text)}**")
+        elif isinstance(block, (Grid, Trend)):
+            grid = block.as_grid() if isinstance(block, Trend) else block
+            if grid.title:
+                parts.append(f"**{escape_inline(grid.title)}**")
+            parts.append(table(grid))
         elif isinstance(block, Bars):
             total = sum(n for _, n in block.items)
             rows = [
