@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 #: The formats of the query commands, of those that also make a Word paper, and of the
 #: report.
 QUERY_FORMATS = ("table", "md", "csv", "json")
-PAPER_FORMATS = QUERY_FORMATS
-REPORT_FORMATS = (*QUERY_FORMATS, "html")
+PAPER_FORMATS = (*QUERY_FORMATS, "docx")
+REPORT_FORMATS = (*QUERY_FORMATS, "html", "docx")
 #: --format, --output, --data and --color, for commands that write a document.
 DOCUMENT = (FORMAT, OUTPUT, DATA)
 

@@ -77,6 +77,7 @@ _register("csv", "csv", ".csv")
 _register("json", "json", ".json")
 _register("yaml", "yaml", ".yaml", ".yml")
 _register("html", "html", ".html", ".htm")
+_register("docx", "docx", ".docx", binary=True)
 
 #: Other names people give formats.
 ALIASES = {"markdown": "md", "text": "table", "yml": "yaml", "htm": "html"}

@@ -12,6 +12,8 @@ percentages for HTML, to twips for Word).
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,13 +26,16 @@ from .document import STAGE, Column, Grid
 
 @dataclass(frozen=True)
 class Measure:
-    """A column's text: its longest word, its longest line, its total length, and the
-    longest word of most of its rows (`USUAL` of them; the header's word at least)."""
+    """A column's text: its longest word (header or cells), its longest line, its total
+    length; then its cells' longest word, that of most of its rows (`USUAL` of them), and
+    the header's longest word (a format may set headers smaller or bolder)."""
 
     word: int
     line: int
     mass: int
+    body: int = 0
     usual: int = 0
+    head: int = 0
 
 
 #: The share of rows whose longest word sets a column's `usual` word.
@@ -47,19 +52,28 @@ def display(value: Any, kind: str) -> str:
     return text.replace("; ", ";\n") if kind == STAGE else text
 
 
-#: Web addresses this long may break after a "/": the HTML page lets them, and so their
-#: pieces, not the whole, set a column's narrowest width.
+#: Web addresses this long may break after a "/" (the HTML page lets them), and any word
+#: may break after a hyphen (browsers and Word do): so their pieces, not the whole, set a
+#: column's narrowest width.
 LONG_WORD = 25
+_ADDRESS_BREAK = re.compile(r"(?<=[/-])")
+_HYPHEN_BREAK = re.compile(r"(?<=-)(?=.)")
 
 
-def _word(word: str) -> int:
-    if len(word) < LONG_WORD or not word.startswith(("http://", "https://", "www.")):
+def _word(word: str, hyphens: bool = True) -> int:
+    """A word's narrowest width: its longest piece, where it may break (`hyphens`: after
+    a hyphen; always: a long web address after a slash)."""
+    if ("-" not in word or not hyphens) and (len(word) < LONG_WORD or "/" not in word):
         return len(word)
-    return max(len(piece) + 1 for piece in word.split("/"))
+    address = len(word) >= LONG_WORD and word.startswith(("http://", "https://", "www."))
+    if not address and not hyphens:
+        return len(word)
+    return max(map(len, (_ADDRESS_BREAK if address else _HYPHEN_BREAK).split(word)))
 
 
-def measure_text(texts: Iterable[str], header: str = "") -> Measure:
-    """The measure of a header and cells' texts."""
+def measure_text(texts: Iterable[str], header: str = "", hyphens: bool = True) -> Measure:
+    """The measure of a header and cells' texts (`hyphens`: words break after hyphens,
+    as in a browser or Word; a terminal folds them instead)."""
     line = mass = 0
     words: list[int] = []
     for text in texts:
@@ -67,39 +81,52 @@ def measure_text(texts: Iterable[str], header: str = "") -> Measure:
         longest = 0
         for part in text.split("\n"):
             line = max(line, len(part))
-            longest = max(longest, max(map(_word, part.split()), default=0))
+            longest = max(longest, max((_word(w, hyphens) for w in part.split()), default=0))
         words.append(longest)
     head = max(map(len, header.split()), default=0)
     line = max(line, len(header))
     words.sort()
     word = max(head, words[-1] if words else 0)
-    usual = word if len(words) < FEW_ROWS else max(head, words[int(USUAL * (len(words) - 1))])
-    return Measure(word, line, mass + len(header), usual)
+    body = words[-1] if words else 0
+    usual_body = body if len(words) < FEW_ROWS else words[int(USUAL * (len(words) - 1))]
+    return Measure(word, line, mass + len(header), body, usual_body, head)
 
 
-def measure(*grids: Grid, text: Callable[[Any, Column], str] | None = None) -> list[Measure]:
+def measure(
+    *grids: Grid, text: Callable[[Any, Column], str] | None = None, hyphens: bool = True
+) -> list[Measure]:
     """Each column's measure over its header and every row's displayed text, over one
     grid or several with the same columns (sized alike, so they line up)."""
     show = text or (lambda value, column: display(value, column.kind))
     columns = grids[0].columns
     return [
         measure_text(
-            (show(row.get(column.key), column) for g in grids for row in g.rows), column.header
+            (show(row.get(column.key), column) for g in grids for row in g.rows),
+            column.header,
+            hyphens,
         )
         for column in columns
     ]
 
 
 def floors(
-    measures: Sequence[Measure], usual: bool = False, short: int = 0, extra: int = 0
+    measures: Sequence[Measure],
+    usual: bool = False,
+    short: int = 0,
+    extra: int = 0,
+    header: float = 1.0,
 ) -> list[int]:
     """Each column's narrowest width: its longest word (with `usual`, the longest word of
     most rows: a rare longer word folds, where the format can fold), or its longest line
     when that is at most `short` (codes kept on one line); `extra` more for safety where
-    widths are estimates (proportional fonts, bold headers)."""
+    widths are estimates (proportional fonts). `header` scales the header's word (a
+    smaller bold header's is about 0.9 of a body word of as many letters)."""
     out = []
     for m in measures:
-        narrowest = m.line if m.line <= short else (m.usual if usual else m.word)
+        if m.line <= short:
+            narrowest = m.line
+        else:
+            narrowest = max(m.usual if usual else m.body, math.ceil(m.head * header))
         out.append(max(1, narrowest) + extra)
     return out
 
@@ -194,9 +221,16 @@ def fit(
 
 
 def widths_for(
-    *grids: Grid, total: int, usual: bool = False, short: int = 0, extra: int = 0
+    *grids: Grid,
+    total: int,
+    usual: bool = False,
+    short: int = 0,
+    extra: int = 0,
+    hyphens: bool = True,
+    header: float = 1.0,
 ) -> list[int]:
     """Column widths for grids alike, `total` units across: each column at least its
     narrowest (`floors`), the rest where it shortens the rows most (`fit`)."""
-    measures = measure(*grids)
-    return fit(measures, sample(*grids), total, floors(measures, usual, short, extra))
+    measures = measure(*grids, hyphens=hyphens)
+    narrowest = floors(measures, usual, short, extra, header)
+    return fit(measures, sample(*grids), total, narrowest)

@@ -92,7 +92,7 @@ def column_widths(grid: Grid, width: int) -> list[int]:
     one folds: T17's "electrification:" in a list of many), the rest of the room where
     it shortens the rows most."""
     inner = width - (3 * len(grid.columns) + 1)
-    return widths_for(grid, total=inner, usual=True, short=SHORT_LINE)
+    return widths_for(grid, total=inner, usual=True, short=SHORT_LINE, hyphens=False)
 
 
 #: A grid with this many columns or more is shown as records when the terminal is narrow.

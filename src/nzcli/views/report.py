@@ -170,9 +170,9 @@ def report_document(report: dict[str, Any]) -> Document:
     blocks.append(Paragraph("\n".join(_about(report))))
     blocks.append(Contents())
     blocks += _first_page(report)
-    blocks.append(PageBreak())
     blocks += _summary(report)
     blocks += key_blocks(report["keys"])
+    blocks.append(PageBreak())  # the actions begin on a page of their own
 
     csv_rows = []
     for theme in report["themes"]:
