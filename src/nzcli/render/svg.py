@@ -44,8 +44,8 @@ def _ink(label: str) -> str:
 
 def bars(block: Bars) -> str:
     """A horizontal bar chart, counts and shares written beside each bar."""
-    label_w, bar_w, row_h = 120, 420, 24
-    width = label_w + bar_w + 100
+    label_w, bar_w, row_h = 96, 230, 24
+    width = label_w + bar_w + 80
     height = row_h * len(block.items) + 8
     peak = max((n for _, n in block.items), default=0) or 1
     total = sum(n for _, n in block.items) or 1
@@ -74,12 +74,12 @@ def bars(block: Bars) -> str:
 def trend(block: Trend) -> str:
     """One stacked bar per period, oldest at the top; each segment's count written in it
     when it fits, and a legend of every label with its colour."""
-    label_w, bar_w, row_h = 130, 470, 30
+    label_w, bar_w, row_h = 110, 300, 30
     width = label_w + bar_w + 10
     legend: list[tuple[float, int, str]] = []  # x, row, label
     x, line = 0.0, 0
     for label, _ in block.series:
-        step = 19 + 7.5 * len(label) + 16
+        step = 19 + 7.5 * len(label) + 12
         if x and x + step > width:
             x, line = 0.0, line + 1
         legend.append((x, line, label))
