@@ -214,7 +214,7 @@ class Paper:
                 self.word: Any = WordDocument(io.BytesIO(raw))
             except Exception as exc:  # python-docx's own errors for a damaged package
                 raise DataError(source, f"cannot open the template: {exc}") from None
-            self.template_name = source.name
+            self.template_name = str(source)
         else:
             self.word = WordDocument()
             self._house_style()

@@ -78,6 +78,7 @@ def list_view(
         blocks=[grid],
         json=json_rows,
         csv=grid,
+        title=f"{plan.plan.title}: {matched} actions, {selection.period.name}",
         # count: actions matched before --limit (0 means "no actions match")
         meta={"count": matched, "shown": len(rows), "period": selection.period.id},
     )
