@@ -37,7 +37,7 @@ from .document import (
     Paragraph,
     Trend,
 )
-from .layout import display, widths_for
+from .layout import display, fit, floors, measure, sample
 
 #: Cell styles: set foreground and background together, so each reads the same on a dark
 #: or a light terminal. The words are always there too; colour only adds to them.
@@ -86,13 +86,25 @@ def _cell(value: str, kind: str, color: bool, shown: str | None = None) -> Text:
 SHORT_LINE = 12
 
 
+#: The running text keeps at least this many characters before a rare long word elsewhere
+#: (T17's "electrification:") is kept whole rather than folded.
+PROSE_WIDTH = 30
+
+
 def column_widths(grid: Grid, width: int) -> list[int]:
     """Each column's width inside a table `width` characters wide (borders and padding
-    taken off): short columns on one line, the words of most rows whole (a rare longer
-    one folds: T17's "electrification:" in a list of many), the rest of the room where
-    it shortens the rows most."""
+    taken off): short columns on one line, every word whole when that leaves the running
+    text PROSE_WIDTH, else the words of most rows (a rare longer one folds: T17's
+    "electrification:" at 80 columns); the rest of the room where it shortens the rows
+    most."""
     inner = width - (3 * len(grid.columns) + 1)
-    return widths_for(grid, total=inner, usual=True, short=SHORT_LINE, hyphens=False)
+    measures = measure(grid, hyphens=False)
+    whole = floors(measures, short=SHORT_LINE)
+    prose = max(range(len(measures)), key=lambda i: measures[i].mass)
+    room = inner - sum(whole) + whole[prose]
+    usual = room < min(PROSE_WIDTH, measures[prose].line)
+    start = floors(measures, usual=True, short=SHORT_LINE) if usual else whole
+    return fit(measures, sample(grid), inner, start)
 
 
 #: A grid with this many columns or more is shown as records when the terminal is narrow.
