@@ -268,3 +268,14 @@ def test_libreoffice_prints_it_in_about_twenty_pages(run: Run, tmp_path: Path) -
     pages, (width, height) = browser.pdf_pages(pdf)
     assert (round(width), round(height)) == (842, 595)  # A4 landscape
     assert 15 <= pages <= PAPER_PAGES
+
+
+def test_hostile_text_is_shown_as_it_is(run: Run) -> None:
+    """Markup, control characters and escape sequences reach Word as visible text."""
+    word = paper(run, "report", "latest", "--data", str(FIXTURES / "hostile.yaml"))
+    cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
+    first = next(c for c in cells if c.startswith("[bold]Bold?[/]"))
+    assert "<script>alert(1)</script> <img src=x onerror=alert(2)> & £5 café" in first
+    escapes = next(c for c in cells if c.startswith("+44 call"))
+    assert "\\x1b[31mred\\x1b[0m \\x9b31m" in escapes
+    assert "\x1b" not in "".join(cells)
