@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,11 +24,9 @@ from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from docx.table import Table, _Cell, _Row
-from docx.text.paragraph import Paragraph as WordParagraph
 
 from nzcli.errors import DataError
 from nzcli.safety import escape_controls
@@ -53,6 +50,16 @@ from .document import (
     Trend,
 )
 from .layout import display, widths_for
+from .ooxml import (
+    borders,
+    field,
+    margins,
+    paragraph_border,
+    paragraph_shade,
+    row_flag,
+    shade,
+    stable_zip,
+)
 
 #: Word's style for each heading level of a Document (1 is its title).
 HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2", 4: "Heading 3"}
@@ -102,7 +109,6 @@ BAR_COLOURS = {
 BAR_WIDTH = 40
 #: The core properties' time when the document gives none: the same bytes every time.
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 _ADDRESS = re.compile(r"(?<!\S)(?:https?://|www\.)\S{17,}")
@@ -113,86 +119,6 @@ def text(value: str) -> str:
     most of them, and none should reach the reader); a long web address may break after
     its slashes (a zero-width space after each)."""
     return _ADDRESS.sub(lambda m: m.group(0).replace("/", "/\u200b"), escape_controls(value))
-
-
-# ---------------------------------------------------------------------------------------------
-# Low-level OOXML: what python-docx has no call for
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _row_flag(row: _Row, tag: str) -> None:
-    """`w:tblHeader` (repeat as a header row on every page) or `w:cantSplit`."""
-    flag = OxmlElement(tag)
-    flag.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(flag)
-
-
-def _margins(table: Table) -> None:
-    """Narrow cell padding at the sides, none above and below."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)):
-        side = OxmlElement(f"w:{edge}")
-        side.set(qn("w:w"), str(width))
-        side.set(qn("w:type"), "dxa")
-        margins.append(side)
-    table._tbl.tblPr.append(margins)
-
-
-def _borders(table: Table) -> None:
-    """Thin grey rules round every cell (no table style needed from the template)."""
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "4")
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "A6A6A6")
-        borders.append(line)
-    table._tbl.tblPr.append(borders)
-
-
-def _field(paragraph: WordParagraph, instruction: str) -> None:
-    """A field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
-    for kind, body in (("begin", None), (None, instruction), ("separate", None), ("end", None)):
-        run = paragraph.add_run()
-        if kind is None:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = f" {body} "
-            run._r.append(instr)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-            if kind == "separate":
-                paragraph.add_run("1")
-
-
-def _paragraph_border(paragraph: WordParagraph, colour: str) -> None:
-    borders = OxmlElement("w:pBdr")
-    for edge in ("top", "left", "bottom", "right"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "18")
-        line.set(qn("w:space"), "4")
-        line.set(qn("w:color"), colour)
-        borders.append(line)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _paragraph_shade(paragraph: WordParagraph, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    paragraph._p.get_or_add_pPr().append(shading)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,9 +194,9 @@ class Paper:
             number = last if last is not None and not last.text else footer.add_paragraph()
             number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             number.add_run("Page ")
-            _field(number, "PAGE")
+            field(number, "PAGE")
             number.add_run(" of ")
-            _field(number, "NUMPAGES")
+            field(number, "NUMPAGES")
             for run in number.runs:
                 run.font.size = Pt(8)
 
@@ -293,8 +219,8 @@ class Paper:
             run = paragraph.add_run(text(block.text))
             run.bold = True
             run.font.size = Pt(13)
-            _paragraph_shade(paragraph, NOTICE_SHADE)
-            _paragraph_border(paragraph, "8A5A00")
+            paragraph_shade(paragraph, NOTICE_SHADE)
+            paragraph_border(paragraph, "8A5A00")
         elif isinstance(block, Grid):
             self.grid(block)
         elif isinstance(block, Trend):
@@ -352,20 +278,20 @@ class Paper:
         table = self.word.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
-        _borders(table)
-        _margins(table)
+        borders(table)
+        margins(table, CELL_MARGIN)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Emu(width)
         rows = list(table.rows)
         header = rows[0]
-        _row_flag(header, "w:tblHeader")
-        _row_flag(header, "w:cantSplit")
+        row_flag(header, "w:tblHeader")
+        row_flag(header, "w:cantSplit")
         for cell, column, width in zip(_cells(header, table), block.columns, widths, strict=True):
             cell.width = Emu(width)
-            _shade(cell, HEADER_SHADE)
+            shade(cell, HEADER_SHADE)
             self._write(cell, column.header, points - 1, bold=True, right=column.kind == NUMBER)
         for row, values in zip(rows[1:], block.rows, strict=True):
-            _row_flag(row, "w:cantSplit")
+            row_flag(row, "w:cantSplit")
             for i, (cell, column, width) in enumerate(
                 zip(_cells(row, table), block.columns, widths, strict=True)
             ):
@@ -378,7 +304,7 @@ class Paper:
                 elif column.kind == STAGE:
                     fill = STAGE_SHADES.get(shown)
                 if fill:
-                    _shade(cell, fill)
+                    shade(cell, fill)
                 self._write(
                     cell,
                     display(value, column.kind),
@@ -495,22 +421,6 @@ def _date(value: Any) -> datetime | None:
     except ValueError:
         return None
     return day.replace(tzinfo=timezone.utc)
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The same package with every member's time fixed, in the same order: identical bytes
-    for identical content."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            target.writestr(member, source.read(info.filename))
-    return out.getvalue()
 
 
 def render(doc: Document, style: Style) -> bytes:
