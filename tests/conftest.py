@@ -15,11 +15,25 @@ from typer.testing import CliRunner
 
 from nzcli.cli import app, fast, main
 from nzcli.cli.context import Context
+from nzcli.store import shipped_data_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SHIPPED = ROOT / "data" / "actions.yaml"
+#: The plan nzcli ships, where the installed package keeps it: the checkout's data/actions.yaml
+#: under an editable install, a copy in site-packages under `pip install .` (as CI installs).
+SHIPPED = shipped_data_path()
+CANONICAL = ROOT / "data" / "actions.yaml"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plans_untouched() -> Any:
+    """No test may change the shipped plan or the checkout's canonical file (CI once wrote a
+    period into the checkout's copy, which every later `shipped_copy` then inherited)."""
+    before = {path: path.read_bytes() for path in {SHIPPED, CANONICAL}}
+    yield
+    changed = [str(path) for path, data in before.items() if path.read_bytes() != data]
+    assert not changed, f"the test run changed {changed}"
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHIPPED, Run
+from conftest import CANONICAL, FIXTURES, Run
 from nzcli import __version__, load_plan
 from nzcli.store import resolve_data_path, shipped_data_path
 
@@ -42,7 +42,8 @@ def test_resolution_order(tmp_path: Path) -> None:
     assert resolve_data_path("a.yaml", {"NZCLI_DATA": "b.yaml"}) == Path("a.yaml")
     assert resolve_data_path(None, {"NZCLI_DATA": "b.yaml"}) == Path("b.yaml")
     assert resolve_data_path(None, {}) == shipped_data_path()
-    assert shipped_data_path().read_bytes() == SHIPPED.read_bytes()
+    # The package ships the canonical file as it is in the checkout (setup.py copies it in).
+    assert shipped_data_path().read_bytes() == CANONICAL.read_bytes()
 
 
 def test_default_is_the_shipped_plan(run: Run) -> None:

@@ -56,6 +56,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("report", ["report", "latest"]),
     ("report", ["report", "2023-12", "--theme", "transport", "--rag", "unrated"]),
     ("report", ["report", "2024-06", "--data", MINI]),
+    # three periods: what changed, the trend; then a draft (its banner, no published date)
+    ("report", ["report", "2024-12", "--data", str(FIXTURES / "cycle.yaml")]),
+    ("report", ["report", "2025-06", "--data", str(FIXTURES / "cycle.yaml")]),
+    ("status", ["status", "2024-12", "--data", str(FIXTURES / "cycle.yaml")]),
     ("export", ["export"]),
     ("export", ["export", "--data", MINI]),
     ("check", ["check"]),

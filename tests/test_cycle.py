@@ -227,7 +227,9 @@ def test_a_report_of_a_draft_says_so(run: Run, working: Path) -> None:
     doc = json.loads(run("report", "2024-06", "--format", "json").stdout)
     assert doc["draft"] is True
     md = run("report", "2024-06", "--format", "md").stdout
-    assert md.splitlines()[2] == "Draft — not published: June 2024 is still being gathered."
+    assert md.splitlines()[2] == (
+        "> **Draft — not published. These updates are still being gathered and may change.**"
+    )
     html = run("report", "2024-06", "--format", "html").stdout
     assert "Draft — not published" in html
     assert "Draft — not published" not in run("report", "latest", "--format", "md").stdout

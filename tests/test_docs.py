@@ -73,6 +73,7 @@ EXAMPLES = [
     ("report-2023-12.csv", ["report", "december-2023", "--format", "csv"]),
     ("report-2023-12.json", ["report", "december-2023", "--format", "json"]),
     ("report-2023-12.html", ["report", "december-2023", "--format", "html"]),
+    ("report-2023-12.docx", ["report", "december-2023", "--format", "docx"]),
     ("report-2023-12-transport.txt", ["report", "december-2023", "--theme", "transport"]),
 ]
 
@@ -126,6 +127,19 @@ def test_links_between_pages_resolve() -> None:
     for page in DOCS.glob("*.md"):
         for target in re.findall(r"\]\(([^)#:]+\.md)(?:#[^)]*)?\)", page.read_text("utf-8")):
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_images_in_the_docs_exist() -> None:
+    import re
+
+    for page in DOCS.glob("*.md"):
+        for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text("utf-8")):
+            assert (page.parent / target).is_file(), f"{page.name} shows missing {target}"
+    assert {p.name for p in (DOCS / "images").glob("report-*.png")} >= {
+        "report-390.png",
+        "report-1366.png",
+        "report-word.png",
+    }
 
 
 def test_readme_commands_match_ci() -> None:

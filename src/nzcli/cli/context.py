@@ -96,12 +96,16 @@ class Context:
 
     # -- output --------------------------------------------------------------------------
 
-    def style(self, output: Path | None, excel: bool = False) -> Style:
+    def style(
+        self, output: Path | None, excel: bool = False, template: Path | None = None
+    ) -> Style:
         """How to render for where the output goes: colour only on a terminal (and never
-        with NO_COLOR), the terminal's width, or $COLUMNS, else 80."""
+        with NO_COLOR), the terminal's width, or $COLUMNS, else 80; the Word template."""
         from nzcli.render import Style
 
-        return Style(color=self._color(output), width=self._width(output), excel=excel)
+        return Style(
+            color=self._color(output), width=self._width(output), excel=excel, template=template
+        )
 
     def _color(self, output: Path | None) -> bool:
         if output is not None or self.color == "never":
@@ -133,12 +137,13 @@ class Context:
 @dataclass(frozen=True)
 class Out:
     """Where and how a command's document is written: --format (already chosen), --output,
-    --excel, --quiet."""
+    --excel, --quiet, --template."""
 
     fmt: str
     path: Path | None = None
     excel: bool = False
     quiet: bool = False
+    template: Path | None = None
 
 
 @dataclass

@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING
 from nzcli.errors import OptionError
 
 from .context import Context, Out, Result
-from .spec import COLOR, DATA, EXCEL, FILTERS, FORMAT, OUTPUT, Argument, Option, command
+from .read import PAPER_FORMATS
+from .spec import (
+    COLOR,
+    DATA,
+    EXCEL,
+    FILTERS,
+    FORMAT,
+    OUTPUT,
+    TEMPLATE,
+    Argument,
+    Option,
+    command,
+)
 
 if TYPE_CHECKING:
     from nzcli.query import Filters
@@ -75,10 +87,11 @@ def sheet(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Resul
     FORMAT,
     OUTPUT,
     EXCEL,
+    TEMPLATE,
     DATA,
     FILTERS,
     COLOR,
-    formats=("table", "md", "csv", "json"),
+    formats=PAPER_FORMATS,
     read_only=True,
 )
 def status(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Result:
@@ -92,6 +105,8 @@ def status(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Resu
       nzcli status 2024-06
 
       nzcli status 2024-06 --owner "Transport team" --format csv --output chase.csv
+
+      nzcli status 2024-06 --format docx --output owed.docx
     """
     from nzcli.views.cycle import status_view
 

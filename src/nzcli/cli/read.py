@@ -17,6 +17,7 @@ from .spec import (
     FORMAT,
     OUTPUT,
     QUIET,
+    TEMPLATE,
     Argument,
     Option,
     command,
@@ -26,11 +27,14 @@ if TYPE_CHECKING:
     from nzcli.model import Plan
     from nzcli.query import Filters, Selection
 
-#: The formats of the query commands, and of the report.
+#: The formats of the query commands, of those that also make a Word paper, and of the
+#: report.
 QUERY_FORMATS = ("table", "md", "csv", "json")
-#: `list`'s: the query formats and NDJSON, one action a line.
-LIST_FORMATS = (*QUERY_FORMATS, "ndjson")
-REPORT_FORMATS = (*QUERY_FORMATS, "html")
+#: Formats that can be printed on paper: the query formats and Word.
+PAPER_FORMATS = (*QUERY_FORMATS, "docx")
+#: `list`'s: the paper formats and NDJSON, one action a line.
+LIST_FORMATS = (*PAPER_FORMATS, "ndjson")
+REPORT_FORMATS = (*QUERY_FORMATS, "html", "docx")
 #: --format, --output, --data and --color, for commands that write a document.
 DOCUMENT = (FORMAT, OUTPUT, DATA)
 
@@ -153,6 +157,7 @@ LIMIT = Option("limit", ("--limit", "-n"), "At most N rows.", "N")
     FORMAT,
     OUTPUT,
     EXCEL,
+    TEMPLATE,
     DATA,
     FILTERS,
     COLOR,
@@ -181,6 +186,8 @@ def list_(
       nzcli list --stage discovery --timescale S --format csv --output discovery.csv
 
       nzcli list --partner "Midlands Connect" --columns id,action,stage
+
+      nzcli list --theme transport --format docx --output transport.docx
     """
     from nzcli import vocab
     from nzcli.query import resolve
@@ -372,10 +379,11 @@ HIDE = Option(
     FORMAT,
     OUTPUT,
     EXCEL,
+    TEMPLATE,
     DATA,
     FILTERS,
     COLOR,
-    formats=QUERY_FORMATS,
+    formats=PAPER_FORMATS,
     read_only=True,
 )
 def diff(
@@ -432,6 +440,11 @@ REPORT_PERIOD = Argument(
     complete="period",
 )
 TITLE = Option("title", ("--title",), 'Title instead of "<plan>: progress report, <period>".')
+SOURCE_LABEL = Option(
+    "source_label",
+    ("--source-label",),
+    "How the report names its data (default: the data file's name, never its path).",
+)
 STAMP = Option(
     "stamp",
     ("--stamp",),
@@ -446,7 +459,9 @@ STAMP = Option(
     FORMAT,
     OUTPUT,
     EXCEL,
+    TEMPLATE,
     TITLE,
+    SOURCE_LABEL,
     QUIET,
     STAMP,
     DATA,
@@ -456,18 +471,30 @@ STAMP = Option(
     read_only=True,
 )
 def report(
-    ctx: Context, *, filters: Filters, period_arg: str, title: str | None, stamp: bool, out: Out
+    ctx: Context,
+    *,
+    filters: Filters,
+    period_arg: str,
+    title: str | None,
+    source_label: str | None,
+    stamp: bool,
+    out: Out,
 ) -> Result:
-    """Write the progress report for a period: summary, keys, then every action by theme.
+    """Write the progress report for a period: the headline counts and what changed since
+    the previous period, a summary, the key, then every action by theme.
 
     The filters from `list` apply. Actions with no update for the period are kept and
-    marked "No update for this period". Same data, same bytes (unless --stamp), so a cron
-    job can skip unchanged files. With --output, one summary line goes to stderr (none
-    with --quiet); the file is written atomically.
+    marked "No update for this period"; a draft period's report says so in a banner. The
+    report names its data by the file's name (or --source-label), never by its path. Same
+    data, same bytes (unless --stamp), so a cron job can skip unchanged files. With
+    --output, one summary line goes to stderr (none with --quiet); the file is written
+    atomically.
 
     Examples:
 
       nzcli report december-2023 --format md
+
+      nzcli report latest --format docx --template council.dotx --output paper.docx
 
       nzcli report latest --format html --output progress.html --quiet
 
@@ -486,7 +513,10 @@ def report(
         from datetime import datetime, timezone
 
         when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    doc = report_document(build_report(plan, selection, str(ctx.data_path()), title, when))
+    if source_label is not None and not source_label.strip():
+        raise OptionError("give a label, or leave the option out", "--source-label")
+    source = source_label if source_label is not None else ctx.data_path().name
+    doc = report_document(build_report(plan, selection, source, title, when))
     count = doc.meta["count"]
     messages = _empty(plan, selection, count)
     if out.path is not None and not out.quiet:

@@ -72,8 +72,8 @@ def invocation(command: Command, values: Mapping[str, Any]) -> str:
 
 def gather(ctx: Context, command: Command, values: Mapping[str, Any]) -> dict[str, Any]:
     """The command function's keyword arguments: --data and --color applied to the context,
-    the filters as one `Filters`, --format/--output/--excel/--quiet as one `Out`, repeatable
-    options as lists."""
+    the filters as one `Filters`, --format/--output/--excel/--quiet/--template as one `Out`,
+    repeatable options as lists."""
     rest = dict(values)
     data = rest.pop("data", None)
     if data is not None:
@@ -113,12 +113,16 @@ def _out(command: Command, values: dict[str, Any]) -> Out:
     output = _path(given, "--output") if given is not None else None
     excel = bool(values.pop("excel", False))
     quiet = bool(values.pop("quiet", False))
+    template_given = values.pop("template", None)
     chosen = format_for(fmt, given, command.formats)
     if excel and chosen != "csv":
         raise OptionError("--excel goes with --format csv", "--excel")
     if FORMATS[chosen].folder and output is None:
         raise OptionError(f"--format {chosen} writes a folder of files; give --output DIR")
-    return Out(chosen, output, excel, quiet)
+    template = _path(template_given, "--template") if template_given is not None else None
+    if template is not None and chosen != "docx":
+        raise OptionError("--template goes with --format docx", "--template")
+    return Out(chosen, output, excel, quiet, template)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +136,8 @@ def emit(ctx: Context, result: Result) -> int:
         from nzcli.render import render
 
         out = result.out
-        write(ctx, render(result.document, out.fmt, ctx.style(out.path, out.excel)), out.path)
+        style = ctx.style(out.path, out.excel, out.template)
+        write(ctx, render(result.document, out.fmt, style), out.path)
     if result.text:
         write(ctx, result.text, None)
     for message in result.messages:

@@ -193,6 +193,14 @@ QUIET = Option(
     "No messages on stderr on success, even with --output (the output itself is written).",
     flag=True,
 )
+TEMPLATE = Option(
+    "template",
+    ("--template",),
+    "With --format docx: a Word file (.docx or .dotx) whose styles, page and footer the "
+    "paper uses (default: nzcli's own).",
+    "FILE",
+    complete="path",
+)
 DRY_RUN = Option(
     "dry_run",
     ("--dry-run",),
@@ -203,7 +211,7 @@ DRY_RUN = Option(
 #: --format, --output, --data and --color: what every command that writes a document takes.
 OUTPUT_OPTIONS = (FORMAT, OUTPUT)
 #: Options a command function receives together as one `Out` (see `nzcli.cli.context`).
-OUT_DESTS = ("fmt", "output", "excel", "quiet")
+OUT_DESTS = ("fmt", "output", "excel", "quiet", "template")
 
 _FILTERS = "Filters (repeat a flag for OR; different flags combine with AND)"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from nzcli.errors import OptionError
 from nzcli.safety import escape_controls
@@ -22,26 +23,33 @@ from .document import (
     NUMBER,
     OBJECTIVES,
     RAG,
+    REF,
     STAGE,
     TEXT,
     Bars,
     Block,
     Column,
+    Contents,
     Document,
     Grid,
     Heading,
     Lines,
+    Notice,
+    PageBreak,
     Paragraph,
+    Trend,
 )
 
 
 @dataclass(frozen=True)
 class Style:
-    """How to render for where the output goes: colour, width, spreadsheet-safe CSV."""
+    """How to render for where the output goes: colour, width, spreadsheet-safe CSV, and
+    the Word template a .docx is made on (`--template`; None for nzcli's own)."""
 
     color: bool = False
     width: int = 100
     excel: bool = False
+    template: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ _register("yaml", "yaml", ".yaml", ".yml")
 _register("html", "html", ".html", ".htm")
 _register("datapackage", "datapackage", folder=True)
 _register("sqlite", "sqlite", ".sqlite", ".sqlite3", ".db", binary=True)
+_register("docx", "docx", ".docx", binary=True)
 
 #: Other names people give formats.
 ALIASES = {
@@ -128,19 +137,24 @@ __all__ = [
     "NUMBER",
     "OBJECTIVES",
     "RAG",
+    "REF",
     "STAGE",
     "TEXT",
     "Bars",
     "Block",
     "Column",
+    "Contents",
     "Document",
     "Format",
     "Grid",
     "Heading",
     "Lines",
+    "Notice",
+    "PageBreak",
     "Paragraph",
     "Rendered",
     "Style",
+    "Trend",
     "escape_controls",
     "format_for",
     "human",

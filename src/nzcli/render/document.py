@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Column kinds: how a value is shown in human formats.
-TEXT, NUMBER, LIST, STAGE, RAG, OBJECTIVES, LABEL = (
+#: Column kinds: how a value is shown in human formats. REF is an action ID that links to
+#: the action's row where the format can link (HTML).
+TEXT, NUMBER, LIST, STAGE, RAG, OBJECTIVES, LABEL, REF = (
     "text",
     "number",
     "list",
@@ -18,6 +19,7 @@ TEXT, NUMBER, LIST, STAGE, RAG, OBJECTIVES, LABEL = (
     "rag",
     "objectives",
     "label",
+    "ref",
 )
 
 
@@ -35,12 +37,16 @@ class Grid:
     columns: list[Column]
     rows: list[dict[str, Any]]
     title: str | None = None
+    #: The column whose value names each row, for formats with links (`#T17` in HTML).
+    anchor: str | None = None
 
 
 @dataclass
 class Heading:
     text: str
     level: int = 1
+    #: A name to link to (`#transport`), for formats with links and a contents list.
+    anchor: str | None = None
 
 
 @dataclass
@@ -63,7 +69,47 @@ class Bars:
     items: list[tuple[str, int]]
 
 
-Block = Grid | Heading | Paragraph | Lines | Bars
+@dataclass
+class Trend:
+    """Counts across periods, oldest first: one stacked bar per period in HTML, a grid in
+    the other formats. `series` is (label, one count per period) pairs."""
+
+    title: str
+    periods: list[str]
+    series: list[tuple[str, list[int]]]
+
+    def as_grid(self) -> Grid:
+        """The same counts as a grid: one row per period, one column per label."""
+        columns = [Column("period", "Period")] + [
+            Column(f"s{i}", label, NUMBER) for i, (label, _) in enumerate(self.series)
+        ]
+        rows = [
+            {"period": name, **{f"s{i}": counts[p] for i, (_, counts) in enumerate(self.series)}}
+            for p, name in enumerate(self.periods)
+        ]
+        return Grid(columns, rows, title=self.title)
+
+
+@dataclass
+class Notice:
+    """A message shown prominently, before anything else it precedes (a draft's banner)."""
+
+    text: str
+
+
+@dataclass
+class Contents:
+    """Where a contents list of the anchored headings goes, in formats that can link."""
+
+    title: str = "Contents"
+
+
+@dataclass
+class PageBreak:
+    """The end of a page in paged formats (the Word paper's first page); ignored elsewhere."""
+
+
+Block = Grid | Heading | Paragraph | Lines | Bars | Trend | Notice | Contents | PageBreak
 
 
 @dataclass(frozen=True)

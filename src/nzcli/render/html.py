@@ -1,67 +1,52 @@
-"""HTML renderer: one self-contained page (inline CSS, inline SVG, no JavaScript, nothing
-fetched), printable on A4 landscape. Every data string is escaped; RAG and stage cells are
-coloured and worded."""
+"""HTML renderer: one self-contained page for publishing (inline CSS and SVG, no script,
+nothing fetched) that reads on a phone and prints on A4.
+
+The page has landmarks (header, a contents list in nav, main) and a skip link; every
+anchored heading and row has an `id` (`#transport`, `#T17`) and the contents list links
+the headings. Tables have columns sized for their content and become cards on narrow
+screens (`nzcli.render.html_style`). Every data string is escaped; RAG and stage cells are
+coloured and worded. Same document, same bytes.
+"""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from nzcli.safety import escape_controls
 
 from . import Style
 from .cells import human
-from .document import NUMBER, RAG, STAGE, Bars, Document, Grid, Heading, Lines, Paragraph
+from .document import (
+    NUMBER,
+    RAG,
+    REF,
+    STAGE,
+    Bars,
+    Block,
+    Column,
+    Contents,
+    Document,
+    Grid,
+    Heading,
+    Lines,
+    Notice,
+    PageBreak,
+    Paragraph,
+    Trend,
+)
+from .html_style import CSS
+from .layout import LONG_WORD, widths_for
+from .svg import bars, trend
 
-CSS = """
-:root { --ink: #1b1b1b; --muted: #555; --rule: #c8c8c8; --head: #eef1f4; }
-* { box-sizing: border-box; }
-body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; color: var(--ink);
-       margin: 2rem auto; max-width: 1400px; padding: 0 1rem; line-height: 1.35; }
-h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
-h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; border-bottom: 2px solid var(--ink); }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
-p { margin: .3rem 0; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .4rem 0 1rem; }
-caption { text-align: left; font-weight: bold; padding: .3rem 0; }
-th, td { border: 1px solid var(--rule); padding: .3rem .4rem; vertical-align: top;
-         text-align: left; overflow-wrap: anywhere; }
-th { background: var(--head); }
-td.num, th.num { text-align: right; white-space: nowrap; }
-td.id { white-space: nowrap; font-weight: bold; }
-.rag, .stage { white-space: nowrap; font-weight: bold; }
-.rag-red { background: #c62828; color: #fff; }
-.rag-amber { background: #ef8f00; color: #111; }
-.rag-green { background: #2e7d32; color: #fff; }
-.rag-not-rated { background: #f2f2f2; color: #444; font-weight: normal; font-style: italic; }
-.stage-discovery { background: #f3e5f5; }
-.stage-design { background: #e0f2f1; }
-.stage-delivery { background: #e3f2fd; }
-.stage-completed { background: #e8f5e9; }
-figure { margin: .5rem 0 1rem; }
-figcaption { font-weight: bold; margin-bottom: .2rem; }
-svg text { font-family: Arial, Helvetica, sans-serif; font-size: 12px; fill: #1b1b1b; }
-@media print {
-  @page { size: A4 landscape; margin: 10mm; }
-  body { margin: 0; max-width: none; padding: 0; font-size: 9pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  h3 { break-after: avoid; page-break-after: avoid; }
-  table { font-size: 8pt; }
-  thead { display: table-header-group; }
-  tr, figure { break-inside: avoid; page-break-inside: avoid; }
-  .rag, .stage, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
+#: Tables with this many columns or more become cards below 60em; the others below 36em.
+WIDE_COLUMNS = 6
+#: A cell longer than this spans a card's full width.
+LONG_CELL = 24
+#: Characters across a wide screen's table, for sharing out column widths.
+NOMINAL_WIDTH = 180
 
-BAR_COLOURS = {
-    "Red": "#c62828",
-    "Amber": "#ef8f00",
-    "Green": "#2e7d32",
-    "Not rated": "#9e9e9e",
-    "Discovery": "#8e24aa",
-    "Design": "#00897b",
-    "Delivery": "#1e88e5",
-    "Completed": "#43a047",
-}
+_ADDRESS = re.compile(rf"(?<!\S)(?:https?://|www\.)\S{{{LONG_WORD - 8},}}")
 
 
 def text(value: str) -> str:
@@ -69,86 +54,201 @@ def text(value: str) -> str:
     return escape(escape_controls(value), quote=True)
 
 
-def _slug(value: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in value.casefold()).strip("-")
+def prose(value: str) -> str:
+    """Escaped text whose long web addresses may break after their slashes, and whose line
+    breaks are kept."""
+    raw = escape_controls(value)
+    out: list[str] = []
+    at = 0
+    for match in _ADDRESS.finditer(raw):
+        out.append(escape(raw[at : match.start()], quote=True))
+        out.append("/<wbr>".join(escape(part, quote=True) for part in match.group(0).split("/")))
+        at = match.end()
+    out.append(escape(raw[at:], quote=True))
+    return "".join(out).replace("\n", "<br>")
 
 
-def _cell(value: str, kind: str, numeric: bool) -> str:
-    body = text(value).replace("\n", "<br>")
-    if kind == RAG:
-        return f'<td class="rag rag-{_slug(value)}">{body}</td>'
-    if kind == STAGE:
-        single = value if value.capitalize() == value and " " not in value else ""
-        cls = f" stage-{_slug(single)}" if single else ""
-        return f'<td class="stage{cls}">{body}</td>'
-    if numeric:
-        return f'<td class="num">{body}</td>'
-    return f"<td>{body}</td>"
+def slug(value: str) -> str:
+    out = "".join(c if c.isalnum() else "-" for c in value.casefold())
+    return "-".join(part for part in out.split("-") if part)
 
 
-def grid(block: Grid) -> str:
-    out = ["<table>"]
+class Page:
+    """What one page knows while it is written: the anchors it has (each used once)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.anchors: set[str] = set()
+        alike: dict[tuple[tuple[str, str], ...], list[Grid]] = {}
+        for block in doc.blocks:
+            if isinstance(block, Heading) and block.anchor:
+                self.anchors.add(block.anchor)
+            elif isinstance(block, Grid):
+                if block.anchor:
+                    self.anchors.update(str(r.get(block.anchor)) for r in block.rows)
+                alike.setdefault(_signature(block), []).append(block)
+        self.used: set[str] = set()
+        #: Column widths (percent) by the columns a grid has: grids alike are sized alike.
+        self.widths = {key: col_widths(*grids) for key, grids in alike.items()}
+
+    def col_widths(self, block: Grid) -> list[str]:
+        return self.widths.get(_signature(block)) or col_widths(block)
+
+    def id(self, anchor: str | None) -> str:
+        """` id="…"` the first time an anchor is written, else nothing."""
+        if not anchor or anchor in self.used:
+            return ""
+        self.used.add(anchor)
+        return f' id="{text(anchor)}"'
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def _cell(value: object, column: Column, page: Page, first: bool) -> str:
+    """A row's cell: its first as the row's header (the ID, the theme), the others
+    labelled with their column (the label shows when the row is a card)."""
+    shown = human(value, column.kind)
+    classes: list[str] = []
+    if column.kind == RAG:
+        classes += ["rag", f"rag-{slug(shown)}"]
+        body = text(shown)
+    elif column.kind == STAGE:
+        parts = shown.split("; ") if shown else []
+        classes.append("stage")
+        if len(parts) == 1 and ": " not in parts[0]:
+            classes.append(f"stage-{slug(parts[0])}")
+            body = text(parts[0])
+        else:
+            body = "".join(f'<span class="scheme">{text(p)}</span>' for p in parts)
+    elif column.kind == REF and shown in page.anchors:
+        body = f'<a href="#{text(shown)}">{text(shown)}</a>'
+    else:
+        body = prose(shown)
+    if column.kind == NUMBER:
+        classes.append("num")
+    if len(shown) > LONG_CELL:
+        classes.append("long")
+    cls = f' class="{" ".join(classes)}"' if classes else ""
+    if first:
+        return f'<th scope="row"{cls}>{body}</th>'
+    return f'<td{cls} data-label="{text(column.header)}">{body}</td>'
+
+
+def _signature(block: Grid) -> tuple[tuple[str, str], ...]:
+    return tuple((c.key, c.header) for c in block.columns)
+
+
+def col_widths(*blocks: Grid) -> list[str]:
+    """Each column's share of a wide table, in percent, from the content of one grid or
+    several alike. (The browser keeps every column at least as wide as its longest word.)"""
+    widths = widths_for(*blocks, total=NOMINAL_WIDTH)
+    total = sum(widths) or 1
+    return [f"{100 * w / total:.1f}%" for w in widths]
+
+
+def grid(block: Grid, page: Page) -> str:
+    size = "wide" if len(block.columns) >= WIDE_COLUMNS else "narrow"
+    if all(c.kind == NUMBER for c in block.columns[1:]):
+        size += " counts"
+    out = [f'<table class="grid {size}">']
     if block.title:
         out.append(f"<caption>{text(block.title)}</caption>")
-    out.append("<thead><tr>")
+    out.append("<colgroup>")
+    out += [f'<col style="width: {w}">' for w in page.col_widths(block)]
+    out.append("</colgroup><thead><tr>")
     for column in block.columns:
         cls = ' class="num"' if column.kind == NUMBER else ""
         out.append(f'<th scope="col"{cls}>{text(column.header)}</th>')
     out.append("</tr></thead><tbody>")
     for row in block.rows:
-        out.append("<tr>")
+        anchor = str(row.get(block.anchor)) if block.anchor else None
+        out.append(f"<tr{page.id(anchor)}>")
         for i, column in enumerate(block.columns):
-            value = human(row.get(column.key), column.kind)
-            cell = _cell(value, column.kind, column.kind == NUMBER)
-            if i == 0 and column.key == "id":
-                cell = cell.replace("<td>", '<td class="id">', 1)
-            out.append(cell)
+            out.append(_cell(row.get(column.key), column, page, i == 0))
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def bars(block: Bars) -> str:
-    """A horizontal bar chart as inline SVG, with counts written beside each bar."""
-    label_w, bar_w, row_h = 110, 420, 22
-    height = row_h * len(block.items) + 8
-    peak = max((n for _, n in block.items), default=0) or 1
-    total = sum(n for _, n in block.items) or 1
-    parts = [
-        f"<figure><figcaption>{text(block.title)}</figcaption>"
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{label_w + bar_w + 90}" '
-        f'height="{height}" viewBox="0 0 {label_w + bar_w + 90} {height}">'
-        f"<title>{text(block.title)}</title>"
-    ]
-    for i, (label, n) in enumerate(block.items):
-        y = 4 + i * row_h
-        width = round(bar_w * n / peak)
-        colour = BAR_COLOURS.get(label, "#546e7a")
-        share = f"{100 * n / total:.0f}%"
-        parts.append(
-            f'<text x="0" y="{y + 15}">{text(label)}</text>'
-            f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row_h - 8}" '
-            f'fill="{colour}"><title>{text(label)}: {n}</title></rect>'
-            f'<text x="{label_w + width + 6}" y="{y + 15}">{n} ({share})</text>'
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def contents(doc: Document, block: Contents) -> str:
+    """The anchored headings of levels 2 and 3 as a nested list of links."""
+    items: list[tuple[Heading, list[Heading]]] = []
+    for b in doc.blocks:
+        if isinstance(b, Heading) and b.anchor and b.level == 2:
+            items.append((b, []))
+        elif isinstance(b, Heading) and b.anchor and b.level == 3 and items:
+            items[-1][1].append(b)
+    out = [f'<nav aria-labelledby="contents"><h2 id="contents">{text(block.title)}</h2><ol>']
+    for heading, subs in items:
+        out.append(f'<li><a href="#{text(heading.anchor or "")}">{text(heading.text)}</a>')
+        if subs:
+            out.append("<ol>")
+            out += [f'<li><a href="#{text(s.anchor or "")}">{text(s.text)}</a></li>' for s in subs]
+            out.append("</ol>")
+        out.append("</li>")
+    out.append("</ol></nav>")
+    return "".join(out)
+
+
+def block_html(block: Block, page: Page, doc: Document, first_paragraph: bool = False) -> str:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 1), 6)
+        return f"<h{level}{page.id(block.anchor)}>{text(block.text)}</h{level}>"
+    if isinstance(block, Paragraph):
+        cls = ' class="about"' if first_paragraph else ""
+        return f"<p{cls}>" + "<br>".join(prose(line) for line in block.text.split("\n")) + "</p>"
+    if isinstance(block, Notice):
+        return f'<p class="notice" role="note">{text(block.text)}</p>'
+    if isinstance(block, Grid):
+        return grid(block, page)
+    if isinstance(block, Bars):
+        return bars(block)
+    if isinstance(block, Trend):
+        counts = block.as_grid()
+        table = grid(Grid(counts.columns, counts.rows), page)
+        return (
+            f'<figure class="chart"><figcaption>{text(block.title)}</figcaption>'
+            f"{trend(block)}{table}</figure>"
         )
-    parts.append("</svg></figure>")
-    return "".join(parts)
+    if isinstance(block, Lines):
+        return "<pre>" + "\n".join(text(line) for line in block.lines) + "</pre>"
+    if isinstance(block, Contents):
+        return contents(doc, block)
+    assert isinstance(block, PageBreak)
+    return ""
+
+
+def _split(doc: Document) -> tuple[list[Block], Contents | None, list[Block]]:
+    """The blocks of the page's header (the title and what follows it up to the contents
+    or the first section), its contents list, and the rest (main)."""
+    head: list[Block] = []
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Contents):
+            return head, block, doc.blocks[i + 1 :]
+        if not isinstance(block, (Heading, Paragraph, Notice)) or (
+            isinstance(block, Heading) and block.level > 1
+        ):
+            return head, None, doc.blocks[i:]
+        head.append(block)
+    return head, None, []
 
 
 def render_html(doc: Document) -> str:
-    body: list[str] = []
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            level = min(max(block.level, 1), 6)
-            body.append(f"<h{level}>{text(block.text)}</h{level}>")
-        elif isinstance(block, Paragraph):
-            body.append("<p>" + "<br>".join(text(line) for line in block.text.split("\n")) + "</p>")
-        elif isinstance(block, Grid):
-            body.append(grid(block))
-        elif isinstance(block, Bars):
-            body.append(bars(block))
-        elif isinstance(block, Lines):
-            body.append("<pre>" + "\n".join(text(line) for line in block.lines) + "</pre>")
+    page = Page(doc)
+    head, nav, main = _split(doc)
+    header = []
+    seen_paragraph = False
+    for block in head:
+        header.append(
+            block_html(block, page, doc, isinstance(block, Paragraph) and not seen_paragraph)
+        )
+        seen_paragraph = seen_paragraph or isinstance(block, Paragraph)
+    body = [block_html(block, page, doc) for block in main]
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -156,8 +256,14 @@ def render_html(doc: Document) -> str:
         "style-src 'unsafe-inline'\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{text(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        '<a class="skip" href="#main">Skip to the report</a>\n'
+        "<header>\n"
+        + "\n".join(header)
+        + "\n</header>\n"
+        + (contents(doc, nav) + "\n" if nav is not None else "")
+        + '<main id="main">\n'
+        + "\n".join(b for b in body if b)
+        + "\n</main>\n</body>\n</html>\n"
     )
 
 

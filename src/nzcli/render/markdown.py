@@ -1,4 +1,6 @@
-"""GitHub-flavoured Markdown: headings, paragraphs and pipe tables that stay tables.
+"""GitHub-flavoured Markdown: headings, paragraphs and pipe tables that stay tables; a
+notice (a draft's banner) as a bold quote. Contents and page breaks are left to the reader
+(GitHub lists a page's headings itself).
 
 Every cell is escaped first, so it stays one cell and renders as the text it holds: `|` and
 the Markdown punctuation are backslash-escaped, `<`, `>` and `&` become entities (no raw
@@ -21,7 +23,18 @@ from nzcli.safety import escape_controls
 
 from . import Style
 from .cells import human
-from .document import NUMBER, Bars, Block, Document, Grid, Heading, Lines, Paragraph
+from .document import (
+    NUMBER,
+    Bars,
+    Block,
+    Document,
+    Grid,
+    Heading,
+    Lines,
+    Notice,
+    Paragraph,
+    Trend,
+)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 
@@ -88,10 +101,13 @@ def render_markdown(blocks: Sequence[Block]) -> str:
             parts.append("#" * block.level + " " + one_line(block.text))
         elif isinstance(block, Paragraph):
             parts.append(paragraph(block.text))
-        elif isinstance(block, Grid):
-            if block.title:
-                parts.append(f"**{one_line(block.title)}**")
-            parts.append(table(block))
+        elif isinstance(block, Notice):
+            parts.append(f"> **{one_line(block.text)}**")
+        elif isinstance(block, (Grid, Trend)):
+            grid = block.as_grid() if isinstance(block, Trend) else block
+            if grid.title:
+                parts.append(f"**{one_line(grid.title)}**")
+            parts.append(table(grid))
         elif isinstance(block, Bars):
             total = sum(n for _, n in block.items)
             rows = [

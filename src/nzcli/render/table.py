@@ -1,7 +1,10 @@
 """Terminal renderer (Rich): tables that wrap, never truncate, and never interpret data.
 
 Data text is passed as `rich.text.Text`, so `[bold]` or `[/]` in the plan is shown literally;
-control characters are shown as visible escapes. RAG and stage are coloured *and* worded.
+control characters are shown as visible escapes. Columns are sized from their content
+(`nzcli.render.layout`): codes stay on one line, running text gets the room, a stage of
+several schemes is one scheme per line. RAG and stage are coloured *and* worded, each as
+dark text on a light background of its own (readable on dark and light terminals alike).
 Without colour (not a terminal, NO_COLOR, --color never) no ANSI code is written at all.
 """
 
@@ -12,6 +15,7 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -19,20 +23,56 @@ from nzcli.safety import escape_controls
 
 from . import Style
 from .cells import human
-from .document import NUMBER, RAG, STAGE, Bars, Block, Document, Grid, Heading, Lines, Paragraph
+from .document import (
+    NUMBER,
+    RAG,
+    STAGE,
+    Bars,
+    Block,
+    Document,
+    Grid,
+    Heading,
+    Lines,
+    Notice,
+    Paragraph,
+    Trend,
+)
+from .layout import display, fit, floors, measure, sample
 
+#: Cell styles: set foreground and background together, so each reads the same on a dark
+#: or a light terminal. The words are always there too; colour only adds to them.
 RAG_STYLE = {
-    "Red": "bold white on red",
-    "Amber": "bold black on dark_orange",
-    "Green": "bold white on green4",
-    "Not rated": "dim",
+    "Red": "bold white on red3",
+    "Amber": "bold black on orange1",
+    "Green": "bold white on dark_green",
+    "Not rated": "italic black on grey82",
+    "No update": "italic black on white",
 }
-STAGE_STYLE = {"Discovery": "magenta", "Design": "cyan", "Delivery": "blue", "Completed": "green"}
+STAGE_STYLE = {
+    "Discovery": "black on plum1",
+    "Design": "black on pale_turquoise1",
+    "Delivery": "black on light_sky_blue1",
+    "Completed": "black on dark_sea_green2",
+}
+#: Bar colours: mid tones, visible on either background (the counts are written beside).
+BAR_STYLE = {
+    "Red": "red3",
+    "Amber": "orange1",
+    "Green": "green3",
+    "Not rated": "grey58",
+    "No update": "grey42",
+    "Discovery": "medium_orchid",
+    "Design": "dark_cyan",
+    "Delivery": "dodger_blue2",
+    "Completed": "green3",
+    "Mixed": "tan",
+}
 BAR_WIDTH = 30
 
 
-def _cell(value: str, kind: str, color: bool) -> Text:
-    text = Text(escape_controls(value))
+def _cell(value: str, kind: str, color: bool, shown: str | None = None) -> Text:
+    """A cell: `shown` (the value as laid out; default the value), styled by its value."""
+    text = Text(escape_controls(value if shown is None else shown))
     if not color:
         return text
     if kind == RAG:
@@ -40,6 +80,30 @@ def _cell(value: str, kind: str, color: bool) -> Text:
     elif kind == STAGE and value in STAGE_STYLE:
         text.stylize(STAGE_STYLE[value])
     return text
+
+
+#: A column whose longest line is at most this long is kept on one line (a code, a RAG).
+SHORT_LINE = 12
+
+
+#: The running text keeps at least this many characters before a rare long word elsewhere
+#: (a long scheme name or web address) is kept whole rather than folded.
+PROSE_WIDTH = 30
+
+
+def column_widths(grid: Grid, width: int) -> list[int]:
+    """Each column's width inside a table `width` characters wide (borders and padding
+    taken off): short columns on one line, every word whole when that leaves the running
+    text PROSE_WIDTH, else the words of most rows (a rare longer one folds); the rest of
+    the room where it shortens the rows most."""
+    inner = width - (3 * len(grid.columns) + 1)
+    measures = measure(grid, hyphens=False)
+    whole = floors(measures, short=SHORT_LINE)
+    prose = max(range(len(measures)), key=lambda i: measures[i].mass)
+    room = inner - sum(whole) + whole[prose]
+    usual = room < min(PROSE_WIDTH, measures[prose].line)
+    start = floors(measures, usual=True, short=SHORT_LINE) if usual else whole
+    return fit(measures, sample(grid), inner, start)
 
 
 #: A grid with this many columns or more is shown as records when the terminal is narrow.
@@ -94,6 +158,7 @@ def _has_prose(grid: Grid) -> bool:
 def grid_table(grid: Grid, color: bool, width: int = RECORD_WIDTH) -> Table:
     if len(grid.columns) >= WIDE_GRID and width < RECORD_WIDTH and _has_prose(grid):
         return record_table(grid, color)
+    widths = column_widths(grid, width)
     table = Table(
         title=Text(escape_controls(grid.title)) if grid.title else None,
         title_justify="left",
@@ -103,15 +168,21 @@ def grid_table(grid: Grid, color: bool, width: int = RECORD_WIDTH) -> Table:
         title_style="bold" if color else "",
         expand=False,
     )
-    for column in grid.columns:
+    for column, column_width in zip(grid.columns, widths, strict=True):
         table.add_column(
             Text(column.header),
             overflow="fold",
             justify="right" if column.kind == NUMBER else "left",
             no_wrap=False,
+            width=column_width,
         )
     for row in grid.rows:
-        table.add_row(*[_cell(human(row.get(c.key), c.kind), c.kind, color) for c in grid.columns])
+        table.add_row(
+            *[
+                _cell(human(row.get(c.key), c.kind), c.kind, color, display(row.get(c.key), c.kind))
+                for c in grid.columns
+            ]
+        )
     return table
 
 
@@ -133,8 +204,7 @@ def bars(block: Bars, color: bool) -> Table:
     for label, n in block.items:
         length = max(round(BAR_WIDTH * n / peak), 1 if n else 0)  # every non-zero row shows
         bar = Text(
-            "█" * length if color else "#" * length,
-            style=RAG_STYLE.get(label, STAGE_STYLE.get(label, "")) if color else "",
+            "█" * length if color else "#" * length, style=BAR_STYLE.get(label, "") if color else ""
         )
         table.add_row(Text(escape_controls(label)), str(n), f"{100 * n / total:.0f}%", bar)
     return table
@@ -164,8 +234,14 @@ def render_table(blocks: Sequence[Block], *, color: bool, width: int) -> str:
             console.print(Text(escape_controls(block.text), style=style))
         elif isinstance(block, Paragraph):
             console.print(Text(escape_controls(block.text)))
+        elif isinstance(block, Notice):
+            panel_box = box.HEAVY if color else box.ASCII
+            style = "bold black on yellow" if color else ""
+            console.print(Panel(Text(escape_controls(block.text), style=style), box=panel_box))
         elif isinstance(block, Grid):
             console.print(grid_table(block, color, width))
+        elif isinstance(block, Trend):
+            console.print(grid_table(block.as_grid(), color, width))
         elif isinstance(block, Bars):
             console.print(bars(block, color))
         elif isinstance(block, Lines):

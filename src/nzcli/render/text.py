@@ -9,7 +9,7 @@ from __future__ import annotations
 from nzcli.safety import escape_controls, one_line
 
 from . import Style
-from .document import Document, Heading, Lines, Paragraph
+from .document import Document, Heading, Lines, Notice, Paragraph
 
 
 def render(doc: Document, style: Style) -> str:
@@ -17,6 +17,6 @@ def render(doc: Document, style: Style) -> str:
     for block in doc.blocks:
         if isinstance(block, Lines):
             lines += [one_line(line) for line in block.lines]
-        elif isinstance(block, (Heading, Paragraph)):
+        elif isinstance(block, (Heading, Notice, Paragraph)):
             lines += block.text.split("\n")
     return "".join(escape_controls(line) + "\n" for line in lines)

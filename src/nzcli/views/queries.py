@@ -123,6 +123,7 @@ def list_view(
         },
         csv=grid,
         records=json_rows,
+        title=f"{plan.plan.title}: {matched} actions, {selection.period.name}",
         # count: actions matched before --limit (0 means "no actions match")
         meta={"count": matched, "shown": len(actions), "period": period.id},
     )

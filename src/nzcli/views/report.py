@@ -1,16 +1,18 @@
 """The period progress report: a structure built from the plan, then a `render.Document`.
 
-The report mirrors the council's published update: a title, a summary by theme of stage and
-RAG counts ("not rated" counted, never hidden), the stage and RAG keys in the source's words,
+The report mirrors the council's published update, led by what a committee reads first: a
+title, the period (and a banner when it is a draft), the headline counts and what changed
+since the previous period; then a summary by theme of stage and RAG counts ("not rated" and
+"no update" counted apart, never hidden), the trend across periods, the key to every code,
 then each theme's actions section by section with the source's columns.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from datetime import date
 from typing import Any
 
-from nzcli.groups import MIXED, NO_UPDATE, rag_key, stage_key
+from nzcli.groups import MIXED, NO_UPDATE
 from nzcli.model import NOT_RATED, Plan, Rag, Stage
 from nzcli.query import Selection, row, stage_text
 from nzcli.render import (
@@ -19,33 +21,46 @@ from nzcli.render import (
     NUMBER,
     OBJECTIVES,
     RAG,
+    REF,
     STAGE,
     Bars,
+    Block,
     Column,
+    Contents,
     Document,
     Grid,
     Heading,
+    Notice,
+    PageBreak,
     Paragraph,
+    Trend,
 )
 from nzcli.vocab import COLUMNS, natural_key
 
+from .codes import key_blocks
+from .progress import (
+    CHANGE_EXPLAINED,
+    CHANGE_GROUPS,
+    CHANGE_TITLES,
+    RAG_KEYS,
+    STAGE_KEYS,
+    changes_since,
+    counts,
+    identifier,
+    previous_period,
+    trend,
+)
 from .queries import COLUMN_SPECS
 
 #: Version of the `report --format json` document. Bump on any incompatible change.
-#: 2: count keys are identifiers (`no_update`, `not_rated`), a stage is a list of schemes.
+#: 2: count keys are identifiers (`no_update`, `not_rated`) and RAG counts have "no update"
+#: apart from "not rated"; a stage is a list of schemes; `source` (the data file's name, or
+#: --source-label) replaces `data_file` (its path); `draft`, `published`, `contact`,
+#: `changes` and `trend` are new.
 REPORT_FORMAT_VERSION = 2
 NO_UPDATE_TEXT = "No update for this period"
-#: What a report of a draft period says on the page, under its title.
-DRAFT_TEXT = "Draft — not published"
-
-
-def identifier(key: str) -> str:
-    """A counting key as JSON names it: "not rated" -> "not_rated"."""
-    return key.replace(" ", "_")
-
-
-STAGE_KEYS = [identifier(k) for k in [*(s.value for s in Stage), MIXED, NO_UPDATE]]
-RAG_KEYS = [identifier(k) for k in [*(r.value for r in Rag), NOT_RATED]]
+#: What a report of a draft period says in a banner under its title.
+DRAFT_TEXT = "Draft — not published. These updates are still being gathered and may change."
 
 #: The source document's columns, in its order.
 THEMED_COLUMNS = [
@@ -75,11 +90,12 @@ CROSS_CUTTING_COLUMNS = [
 def build_report(
     plan: Plan,
     selection: Selection,
-    data_file: str,
+    source: str,
     title: str | None = None,
     stamp: str | None = None,
 ) -> dict[str, Any]:
-    """The report as plain data (this is also the JSON format)."""
+    """The report as plain data (this is also the JSON format). `source` names the data
+    (the file's name, or --source-label), never a path on the machine."""
     period = selection.period
     chosen = selection.apply(plan)
     themes_out: list[dict[str, Any]] = []
@@ -98,16 +114,9 @@ def build_report(
                 sections.append(
                     {"name": section, "actions": [row(a, period, structured=True) for a in members]}
                 )
-        stage_counts = Counter(identifier(stage_key(a.updates.get(period.id))) for a in actions)
-        rag_counts = Counter(identifier(rag_key(a.updates.get(period.id))) for a in actions)
         summary_rows.append(
-            {
-                "theme": theme.key,
-                "name": theme.name,
-                "actions": len(actions),
-                "stage": {k: stage_counts.get(k, 0) for k in STAGE_KEYS},
-                "rag": {k: rag_counts.get(k, 0) for k in RAG_KEYS},
-            }
+            {"theme": theme.key, "name": theme.name, "actions": len(actions)}
+            | counts(actions, period)
         )
         themes_out.append({"key": theme.key, "name": theme.name, "sections": sections})
     total = {
@@ -117,13 +126,16 @@ def build_report(
     }
     keys = plan.keys
     filters = selection.filters.given()
+    before = previous_period(plan, period)
     return {
         "format_version": REPORT_FORMAT_VERSION,
         "title": title or f"{plan.plan.title}: progress report, {period.name}",
         "organisation": plan.plan.organisation,
         "period": {"id": period.id, "name": period.name},
         "draft": period.status == "draft",
-        "data_file": data_file,
+        "published": period.published,
+        "contact": plan.plan.contact,
+        "source": source,
         "generated": stamp,
         "filters": filters,
         "keys": {
@@ -131,22 +143,90 @@ def build_report(
             "rag": {r.value: keys.rag.get(r) for r in Rag} if keys else {},
         },
         "summary": {"themes": summary_rows, "total": total},
+        "changes": changes_since(chosen, before, period) if before is not None else None,
+        "trend": trend(plan, chosen, period),
         "themes": themes_out,
     }
 
 
+def _words(key: str) -> str:
+    """A counting key as a person reads it: "no_update" -> "no update"."""
+    return key.replace("_", " ")
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    return _words(key).capitalize()
+
+
+def _long_date(iso: str) -> str:
+    """2024-01-15 -> 15 January 2024 (as written in the plan's metadata when it is not a
+    date)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def _shown_counts(counts_: dict[str, int], always: list[str]) -> list[str]:
+    return [k for k in counts_ if counts_[k] or k in always]
 
 
 def report_document(report: dict[str, Any]) -> Document:
-    """Blocks for table/md/html, the report itself for JSON, one row per action for CSV."""
+    """Blocks for table/md/html/docx, the report itself for JSON, one row per action for
+    CSV."""
+    blocks: list[Block] = [Heading(report["title"], 1)]
+    if report["draft"]:
+        blocks.append(Notice(DRAFT_TEXT))
+    blocks.append(Paragraph("\n".join(_about(report))))
+    blocks.append(Contents())
+    blocks += _first_page(report)
+    blocks += _summary(report)
+    blocks += key_blocks(report["keys"])
+    blocks.append(PageBreak())  # the actions begin on a page of their own
+
+    csv_rows = []
+    for theme in report["themes"]:
+        blocks.append(Heading(theme["name"], 2, anchor=theme["key"]))
+        cols = CROSS_CUTTING_COLUMNS if theme["key"] == "cross-cutting" else THEMED_COLUMNS
+        for section in theme["sections"]:
+            shown_rows = []
+            for action in section["actions"]:
+                action = dict(action, stage=stage_text(action["stage"]))
+                csv_rows.append(action)
+                if all(action[k] is None for k in ("update", "stage", "rag")):
+                    action = dict(action, update=NO_UPDATE_TEXT, rag=NO_UPDATE)
+                shown_rows.append(action)
+            if section["name"]:
+                anchor = f"{theme['key']}-{_slug(section['name'])}"
+                blocks.append(Heading(section["name"], 3, anchor=anchor))
+            blocks.append(Grid(cols, shown_rows, anchor="id"))
+
+    csv = Grid([COLUMN_SPECS[k] for k in COLUMNS], csv_rows)
+    return Document(
+        blocks=blocks,
+        json=report,
+        csv=csv,
+        title=report["title"],
+        meta={"count": report["summary"]["total"]["actions"], "report": report},
+    )
+
+
+def _slug(text: str) -> str:
+    out = "".join(c if c.isalnum() else "-" for c in text.casefold())
+    return "-".join(part for part in out.split("-") if part)
+
+
+def _about(report: dict[str, Any]) -> list[str]:
+    """The lines under the title: who, which period, when published, who to contact, the
+    data it came from, the filters, the time of writing."""
     period = report["period"]
-    blocks: list[Any] = [Heading(report["title"], 1)]
-    if report.get("draft"):
-        blocks.append(Paragraph(f"{DRAFT_TEXT}: {period['name']} is still being gathered."))
     lines = [f"{report['organisation']}. Period: {period['name']} ({period['id']})."]
-    lines.append(f"Data: {report['data_file']}")
+    if report["published"]:
+        lines.append(f"Published {_long_date(report['published'])}.")
+    if report["contact"]:
+        lines.append(f"Contact: {report['contact']}")
+    lines.append(f"Data: {report['source']}")
     if report["filters"]:
         shown = "; ".join(
             f"{k.replace('_', '-')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
@@ -155,15 +235,54 @@ def report_document(report: dict[str, Any]) -> Document:
         lines.append(f"Filtered: {shown}")
     if report["generated"]:
         lines.append(f"Generated: {report['generated']}")
-    blocks.append(Paragraph("\n".join(lines)))
+    return lines
 
+
+def _first_page(report: dict[str, Any]) -> list[Block]:
+    """What a committee reads first: the headline counts, and what changed since the
+    previous period when there is one."""
+    total = report["summary"]["total"]
+    stage = total["stage"]
+    rag = total["rag"]
+    stage_parts = [
+        f"{stage[k]} {'mixed (schemes at different stages)' if k == MIXED else _words(k)}"
+        for k in _shown_counts(stage, [s.value for s in Stage])
+    ]
+    rag_parts = [f"{rag[k]} {_words(k)}" for k in _shown_counts(rag, [r.value for r in Rag])]
+    noun = "action" if total["actions"] == 1 else "actions"
+    blocks: list[Block] = [
+        Heading("At a glance", 2, anchor="at-a-glance"),
+        Paragraph(
+            f"{total['actions']} {noun} in this report.\n"
+            f"By stage: {', '.join(stage_parts)}.\n"
+            f"By RAG rating: {', '.join(rag_parts)}."
+        ),
+    ]
+    changes = report["changes"]
+    if changes is None:
+        blocks.append(Paragraph("There is no earlier reporting period to compare with."))
+        return blocks
+    since = changes["since"]
+    blocks.append(Heading(f"What changed since {since['name']}", 2, anchor="changes"))
+    columns = [Column("id", "ID", REF), Column("action", "Action"), Column("change", "Change")]
+    for group in CHANGE_GROUPS:
+        entries = changes[group]
+        title = f"{CHANGE_TITLES[group]} ({len(entries)}): {CHANGE_EXPLAINED[group]}"
+        if entries:
+            blocks.append(Grid(columns, entries, title=title))
+        else:
+            blocks.append(Paragraph(f"{CHANGE_TITLES[group]}: none ({CHANGE_EXPLAINED[group]})."))
+    return blocks
+
+
+def _summary(report: dict[str, Any]) -> list[Block]:
     summary = report["summary"]
     total = summary["total"]
-    blocks.append(Heading("Summary", 2))
+    blocks: list[Block] = [Heading("Summary", 2, anchor="summary")]
     if total["actions"] == 0:
         blocks.append(Paragraph("No actions match these filters."))
-    stage_cols = [k for k in STAGE_KEYS if total["stage"][k] or k in [s.value for s in Stage]]
-    rag_cols = list(RAG_KEYS)
+    stage_cols = _shown_counts(total["stage"], [s.value for s in Stage])
+    rag_cols = _shown_counts(total["rag"], [*(r.value for r in Rag), identifier(NOT_RATED)])
     entries = [*summary["themes"], {"name": "Total", **total}]
     for kind, keys_, caption in (
         ("stage", stage_cols, "Actions by theme and stage"),
@@ -179,51 +298,14 @@ def report_document(report: dict[str, Any]) -> Document:
         blocks.append(Grid(columns, rows, title=caption))
     blocks.append(Bars("By stage", [(_label(k), total["stage"][k]) for k in stage_cols]))
     blocks.append(Bars("By RAG rating", [(_label(k), total["rag"][k]) for k in rag_cols]))
-
-    keys = report["keys"]
-    if keys["stage"] or keys["rag"]:
-        blocks.append(Heading("Key", 2))
-        key_rows = [
-            {"kind": "Project stage", "value": _label(k), "meaning": v}
-            for k, v in keys["stage"].items()
-            if v
-        ] + [
-            {"kind": "RAG rating", "value": _label(k), "meaning": v}
-            for k, v in keys["rag"].items()
-            if v
-        ]
-        blocks.append(
-            Grid(
-                [
-                    Column("kind", "Key"),
-                    Column("value", "Value"),
-                    Column("meaning", "As worded in the plan"),
-                ],
-                key_rows,
-            )
-        )
-
-    csv_rows = []
-    for theme in report["themes"]:
-        blocks.append(Heading(theme["name"], 2))
-        cols = CROSS_CUTTING_COLUMNS if theme["key"] == "cross-cutting" else THEMED_COLUMNS
-        for section in theme["sections"]:
-            shown_rows = []
-            for action in section["actions"]:
-                action = dict(action, stage=stage_text(action["stage"]))
-                csv_rows.append(action)
-                if action["update"] is None and action["stage"] is None:
-                    action = dict(action, update=NO_UPDATE_TEXT)
-                shown_rows.append(action)
-            if section["name"]:
-                blocks.append(Heading(section["name"], 3))
-            blocks.append(Grid(cols, shown_rows))
-
-    csv = Grid([COLUMN_SPECS[k] for k in COLUMNS], csv_rows)
-    return Document(
-        blocks=blocks,
-        json=report,
-        csv=csv,
-        title=report["title"],
-        meta={"count": total["actions"], "report": report},
-    )
+    periods = report["trend"]
+    if periods:
+        names = [p["name"] for p in periods]
+        for kind, all_keys, caption in (
+            ("stage", STAGE_KEYS, "Stage by period"),
+            ("rag", RAG_KEYS, "RAG rating by period"),
+        ):
+            shown = [k for k in all_keys if any(p[kind][k] for p in periods)]
+            series = [(_label(k), [p[kind][k] for p in periods]) for k in shown]
+            blocks.append(Trend(caption, names, series))
+    return blocks

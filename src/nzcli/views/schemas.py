@@ -270,7 +270,8 @@ class DiffOutput(_Out):
 
 #: The report's counting keys (`nzcli.views.report.STAGE_KEYS` and `RAG_KEYS`).
 StageKey = Literal["discovery", "design", "delivery", "completed", "mixed", "no_update"]
-RagKey = Literal["red", "amber", "green", "not_rated"]
+#: "not_rated": an update without a rating; "no_update": no update for the period.
+RagKey = Literal["red", "amber", "green", "not_rated", "no_update"]
 
 
 class ReportCounts(_Out):
@@ -305,6 +306,34 @@ class ReportTheme(_Out):
     sections: list[ReportSection]
 
 
+class ReportChange(_Out):
+    """An action in one of the report's groups of changes, with what `nzcli diff` says."""
+
+    id: str
+    action: str
+    change: str
+
+
+class ReportChanges(_Out):
+    """What changed since the previous published period (each action in at most one
+    group)."""
+
+    since: PeriodRef
+    #: Rated red this period and not red in the previous one (`diff`'s `newly_red`).
+    newly_red: list[ReportChange]
+    #: RAG worse (but not red), or stage moved back.
+    slipped: list[ReportChange]
+    #: Stage completed this period.
+    completed: list[ReportChange]
+
+
+class ReportTrendPeriod(PeriodRef):
+    """One period's counts in the trend."""
+
+    stage: dict[StageKey, Count]
+    rag: dict[RagKey, Count]
+
+
 class ReportOutput(_Out):
     """`nzcli report PERIOD --format json`."""
 
@@ -314,11 +343,21 @@ class ReportOutput(_Out):
     period: PeriodRef
     #: True for a report of a draft period (the page says "Draft — not published").
     draft: bool
-    data_file: str
+    #: When the period was published (null for a draft, or when the file does not say).
+    published: Date | None
+    #: Who to contact about the plan, as the plan gives it.
+    contact: str | None
+    #: The data's name: the data file's name or --source-label, never a path.
+    source: str
     generated: str | None
     filters: Filters
     keys: ReportKeys
     summary: ReportSummary
+    #: Null when there is no earlier published period to compare with.
+    changes: ReportChanges | None
+    #: Counts for each published period up to this one (and this one), oldest first; empty
+    #: when there is only one.
+    trend: list[ReportTrendPeriod]
     themes: list[ReportTheme]
 
 
