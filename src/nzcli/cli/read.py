@@ -56,7 +56,7 @@ def check(ctx: Context, *, strict: bool, out: Out) -> Result:
     return Result(check_view(result, strict), out, code=code)
 
 
-@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml"), read_only=True)
+@command("export", FORMAT, OUTPUT, DATA, COLOR, formats=("json", "yaml", "xlsx"), read_only=True)
 def export(ctx: Context, *, out: Out) -> Result:
     """Export the whole plan, keys exactly as in the YAML file.
 
@@ -67,7 +67,13 @@ def export(ctx: Context, *, out: Out) -> Result:
     """
     from nzcli.views.plan import export_view
 
-    return Result(export_view(ctx.load(), yaml=out.fmt == "yaml"), out)
+    plan = ctx.load()
+    doc = export_view(plan, yaml=out.fmt == "yaml")
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import plan_sheets
+
+        doc.sheets = plan_sheets(plan)
+    return Result(doc, out)
 
 
 SORT = Option(
@@ -101,7 +107,7 @@ LIMIT = Option("limit", ("--limit", "-n"), "At most N rows.", "N")
     DATA,
     FILTERS,
     COLOR,
-    formats=QUERY_FORMATS,
+    formats=(*QUERY_FORMATS, "xlsx"),
     read_only=True,
 )
 def list_(
@@ -136,6 +142,10 @@ def list_(
     plan = ctx.load()
     selection = resolve(plan, filters)
     doc = list_view(plan, selection, sort, reverse, chosen, count, table=out.fmt == "table")
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import list_sheets
+
+        doc.sheets = list_sheets(plan, doc)
     return Result(doc, out, messages=_empty(plan, selection, doc.meta["count"]))
 
 
@@ -350,7 +360,7 @@ STAMP = Option(
     DATA,
     FILTERS,
     COLOR,
-    formats=REPORT_FORMATS,
+    formats=(*REPORT_FORMATS, "xlsx"),
     read_only=True,
 )
 def report(
@@ -385,6 +395,10 @@ def report(
 
         when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     doc = report_document(build_report(plan, selection, str(ctx.data_path()), title, when))
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import report_sheets
+
+        doc.sheets = report_sheets(doc.meta["report"])
     count = doc.meta["count"]
     messages = _empty(plan, selection, count)
     if out.path is not None and not out.quiet:

@@ -97,9 +97,14 @@ def emit(ctx: Context, result: Result) -> int:
     """Write a command's result: its document rendered in the chosen format (to --output or
     stdout), its text, then its messages on stderr; its exit code."""
     if result.document is not None and result.out is not None:
-        from nzcli.render import render
+        from nzcli.render import FORMATS, render
 
         out = result.out
+        if FORMATS[out.fmt].binary and out.path is None and ctx.terminal:
+            raise OptionError(
+                f"{out.fmt} is a file, not text for a terminal; give --output FILE.{out.fmt}",
+                "--format",
+            )
         write(ctx, render(result.document, out.fmt, ctx.style(out.path, out.excel)), out.path)
     if result.text:
         write(ctx, result.text, None)

@@ -32,6 +32,7 @@ from .document import (
     Heading,
     Lines,
     Paragraph,
+    Sheet,
 )
 
 
@@ -69,6 +70,7 @@ _register("csv", "csv", ".csv")
 _register("json", "json", ".json")
 _register("yaml", "yaml", ".yaml", ".yml")
 _register("html", "html", ".html", ".htm")
+_register("xlsx", "xlsx", ".xlsx", binary=True)
 
 #: Other names people give formats.
 ALIASES = {"markdown": "md", "text": "table", "yml": "yaml", "htm": "html"}
@@ -121,6 +123,7 @@ __all__ = [
     "Heading",
     "Lines",
     "Paragraph",
+    "Sheet",
     "Style",
     "escape_controls",
     "format_for",

@@ -67,13 +67,24 @@ Block = Grid | Heading | Paragraph | Lines | Bars
 
 
 @dataclass
+class Sheet:
+    """One sheet of a workbook (.xlsx): its name and its blocks, top to bottom. A sheet that
+    is one Grid and nothing else is a table: its header on the first row, frozen, filtered."""
+
+    name: str
+    blocks: list[Block]
+
+
+@dataclass
 class Document:
     """What a command produces: blocks for human formats, a value for JSON, a grid for CSV,
-    and (for `export`) the YAML text."""
+    (for `export`) the YAML text, and (for .xlsx, when a command lays its workbook out)
+    its sheets."""
 
     blocks: list[Block]
     json: Any = None
     csv: Grid | None = None
     yaml: str | None = None
+    sheets: list[Sheet] | None = None
     title: str = "nzcli"
     meta: dict[str, Any] = field(default_factory=dict)
