@@ -30,6 +30,7 @@ FIXED: dict[str, Callable[[], list[str]]] = {
     "role": Role.values,
     "color": lambda: ["auto", "always", "never"],
     "group": lambda: ["theme", "section", "role", "stage", "rag", "timescale", "cost", "carbon"],
+    "pack_by": lambda: ["owner", "theme"],
 }
 
 

@@ -106,11 +106,23 @@ def emit(ctx: Context, result: Result) -> int:
                 "--format",
             )
         write(ctx, render(result.document, out.fmt, ctx.style(out.path, out.excel)), out.path)
+    for path, data in result.files:
+        _folder(path)
+        write(ctx, data, path)
     if result.text:
         write(ctx, result.text, None)
     for message in result.messages:
         ctx.say(message)
     return int(result.code)
+
+
+def _folder(path: Path) -> None:
+    from nzcli.errors import WriteError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"{path.parent}: cannot make the folder: {exc.strerror or exc}") from None
 
 
 def write(ctx: Context, data: str | bytes, path: Path | None) -> None:

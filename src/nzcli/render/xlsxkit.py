@@ -115,12 +115,15 @@ def sheet_names(wanted: list[str]) -> list[str]:
 
 #: Points per line of 10-point text, and the characters a column of width 1 holds.
 LINE_HEIGHT = 12.75
+#: Characters of 10-point Arial in one unit of column width (a unit is one "0" of the
+#: default 11-point font); on the low side, so that a row is never too short for its text.
+CHARACTERS_PER_WIDTH = 1.15
 
 
 def lines_needed(value: str, width: float) -> int:
     """How many lines `value` takes wrapped in a column `width` characters wide (a
     spreadsheet sizes rows itself only as a file is edited, so nzcli sets them)."""
-    per_line = max(int(width) - 1, 1)
+    per_line = max(int(width * CHARACTERS_PER_WIDTH) - 1, 1)
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
@@ -139,6 +142,7 @@ class Styles:
     title: Format
     subtitle: Format
     caption: Format
+    note: Format
     rag: dict[str | None, Format]
     stage: dict[str | None, Format]
 
@@ -162,6 +166,7 @@ class Styles:
             title=fmt(bold=True, font_size=14, text_wrap=False),
             subtitle=fmt(bold=True, font_size=12, text_wrap=False),
             caption=fmt(italic=True, text_wrap=False),
+            note=fmt(italic=True),
             rag=shaded(RAG_COLOURS),
             stage=shaded(STAGE_COLOURS),
         )
