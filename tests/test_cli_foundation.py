@@ -119,7 +119,7 @@ def test_export_bad_format(run: Run) -> None:
     assert result.exit_code == 2
     # one message for every command's formats (it was worded differently for export)
     assert result.stderr == (
-        "nzcli: error: --format: 'xml' is not available here; use one of json, yaml\n"
+        "nzcli: error: --format: 'xml' is not available here; use one of json, yaml, xlsx\n"
     )
 
 

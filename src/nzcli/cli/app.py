@@ -17,10 +17,12 @@ import typer
 from nzcli.errors import ExitCode
 from nzcli.version import __version__
 
-from . import complete, read, write  # noqa: F401  (read and write declare the commands)
+from . import complete
 from .context import Context
 from .run import apply_globals, fail, run_command
-from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param
+from .spec import COMMANDS, GLOBAL_OPTIONS, GROUPS, Argument, Command, Param, declare_commands
+
+declare_commands()  # every module in spec.READ_MODULES and spec.OTHER_MODULES
 
 HELP = (
     "Query and report on a council's climate action plan, kept as one YAML file.\n\n"

@@ -1,6 +1,6 @@
-"""`nzcli pack`: the update packs officers fill in. It reads the plan and writes workbooks
-beside it, never the plan itself, so the quick path may run it; like every command module
-the quick path reads, it imports nothing heavy until the command runs."""
+"""`nzcli pack`: the update packs officers fill in. It reads the plan and writes workbooks,
+never the plan itself; it writes files, so it runs through typer (`spec.OTHER_MODULES`)
+rather than the quick path, and imports nothing heavy until it runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from nzcli.errors import OptionError, UsageError
 
 from .context import Context, Result
-from .spec import COLOR, DATA, FILTERS, QUIET, Argument, Option, command
+from .spec import COLOR, DATA, FILTERS, Argument, Option, command
 
 if TYPE_CHECKING:
     from nzcli.query import Filters
@@ -37,6 +37,8 @@ PACK_OUTPUT = Option(
     "PATH",
     complete="path",
 )
+#: --quiet as every command has it (its own name here: `quiet` goes with a document's `Out`).
+PACK_QUIET = Option("silent", ("--quiet", "-q"), "Print nothing on success.", flag=True)
 FORCE = Option(
     "force",
     ("--force",),
@@ -46,9 +48,7 @@ FORCE = Option(
 )
 
 
-@command(
-    "pack", PACK_PERIOD, PACK_BY, PACK_OUTPUT, FORCE, QUIET, DATA, FILTERS, COLOR, read_only=True
-)
+@command("pack", PACK_PERIOD, PACK_BY, PACK_OUTPUT, FORCE, PACK_QUIET, DATA, FILTERS, COLOR)
 def pack(
     ctx: Context,
     *,
@@ -57,7 +57,7 @@ def pack(
     by: str | None,
     destination: str | None,
     force: bool,
-    quiet: bool,
+    silent: bool,
 ) -> Result:
     """Write update packs: Excel workbooks for officers to fill in for PERIOD.
 
@@ -115,7 +115,7 @@ def pack(
         )
     files = [(path, pack_workbook(p)) for path, p in zip(paths, packs, strict=True)]
     messages: list[str] = []
-    if not quiet:
+    if not silent:
         count = len(actions)
         what = f"{len(packs)} update pack{'s' if len(packs) != 1 else ''}"
         messages.append(

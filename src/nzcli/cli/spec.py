@@ -76,8 +76,8 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 #: The modules that declare commands: those with read-only commands only (the quick path
 #: imports just these), then the rest. A new module of commands is one more name here.
-READ_MODULES = ("nzcli.cli.read", "nzcli.cli.packs")
-OTHER_MODULES = ("nzcli.cli.write",)
+READ_MODULES = ("nzcli.cli.read",)
+OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.packs")
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
     "period": "Reporting periods: add the next one (`nzcli periods` lists them).",

@@ -132,22 +132,16 @@ def _validations(sheet: Worksheet, pack: Pack, last_row: int) -> None:
     keys = [c.key for c in pack.columns]
     stage_col, rag_col, text_col = keys.index("stage"), keys.index("rag"), keys.index("update")
     then = pack.last_name or "the last period"
-    stage_meanings = "; ".join(f"{v}: {m}" for k, v, m in pack.key if k == "Stage")
     stage = _list_rule(
         f"{pack.period_name}: stage",
-        f"Choose the stage from the list, or “{NO_CHANGE}” to keep {then}'s. " + stage_meanings,
-        f"Choose the stage from the list, or “{NO_CHANGE}” to keep {then}'s. "
-        "The Instructions sheet says what each stage means.",
+        _explained(pack, "Stage", "stage", then),
         f"={LISTS_SHEET}!$A$2:$A${len(pack.stage_choices) + 1}",
         "Not a stage",
         "Choose a stage from the list, or leave the cell blank.",
     )
-    rag_meanings = "; ".join(f"{v}: {m}" for k, v, m in pack.key if k == "RAG")
     rag = _list_rule(
         f"{pack.period_name}: RAG",
-        f"Choose the RAG rating from the list, or “{NO_CHANGE}” to keep {then}'s. " + rag_meanings,
-        f"Choose the RAG rating from the list, or “{NO_CHANGE}” to keep {then}'s. "
-        "The Instructions sheet says what each rating means.",
+        _explained(pack, "RAG", "RAG rating", then),
         f"={LISTS_SHEET}!$B$2:$B${len(pack.rag_choices) + 1}",
         "Not a RAG rating",
         "Choose Green, Amber or Red from the list, or leave the cell blank.",
@@ -192,14 +186,28 @@ def _validations(sheet: Worksheet, pack: Pack, last_row: int) -> None:
     )
 
 
+def _explained(pack: Pack, kind: str, what: str, then: str) -> str:
+    """An input message for the stage or RAG cells: each value in the plan's own words,
+    when that fits in an input message, else where to find them."""
+    keep = f"“{NO_CHANGE}” keeps {then}'s."
+    meanings = [(value, meaning) for k, value, meaning in pack.key if k == kind]
+    for message in (
+        "\n".join([*(f"{v}: {m}" for v, m in meanings), keep]),
+        "\n".join([*(m for _, m in meanings), keep]),
+    ):
+        if meanings and len(message) <= MESSAGE_MAX:
+            return message
+    return f"Choose the {what} from the list. {keep} The Instructions sheet says what each means."
+
+
 def _list_rule(
-    title: str, message: str, fallback: str, source: str, error_title: str, error: str
+    title: str, message: str, source: str, error_title: str, error: str
 ) -> dict[str, object]:
     return {
         "validate": "list",
         "source": source,
         "input_title": _short(title, TITLE_MAX),
-        "input_message": message if len(message) <= MESSAGE_MAX else _short(fallback, MESSAGE_MAX),
+        "input_message": _short(message, MESSAGE_MAX),
         "error_title": _short(error_title, TITLE_MAX),
         "error_message": _short(error, MESSAGE_MAX),
         "error_type": "stop",

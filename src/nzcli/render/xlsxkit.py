@@ -182,6 +182,6 @@ def print_setup(sheet: Worksheet, left: str, right: str, *, repeat_header: bool)
     if repeat_header:
         sheet.repeat_rows(0)
     sheet.set_header(
-        f"&L&B{header_footer_text(left[:120])}&R{header_footer_text(right[:120])}", {"margin": 0.3}
+        f"&L{header_footer_text(left[:120])}&R{header_footer_text(right[:120])}", {"margin": 0.3}
     )
     sheet.set_footer("&CPage &P of &N", {"margin": 0.3})
