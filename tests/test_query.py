@@ -968,7 +968,7 @@ BAD = [
     ),
     (
         ["list", "--format", "xml"],
-        "--format: 'xml' is not available here; use one of table, md, csv, json",
+        "--format: 'xml' is not available here; use one of table, md, csv, json, xlsx",
     ),
 ]
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, invoke
-from nzcli.storage import workbook
+from nzcli.storage import sheetcells, workbook
 from nzcli.storage.workbook import WorkbookRejected, read_workbooks
 from nzcli.store import load_plan
 
@@ -117,7 +117,7 @@ def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
 
 
 def test_too_many_rows_stops_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
+    monkeypatch.setattr(sheetcells, "MAX_ROWS", 5)
     path = sheet_file(tmp_path / "long.xlsx", [["id"], *([f"T{i}"] for i in range(10))])
     assert problems([path]) == [f"{path}: Sheet1!A6: more than 5 rows"]
 

@@ -27,7 +27,7 @@ from nzcli.packs import (
     fingerprint,
 )
 
-from .workbook import Cell, PackInfo, Problem, Reading, Row, Table, _clip, location, rows_of
+from .sheetcells import Cell, PackInfo, Problem, Reading, Row, Table, clip, location, rows_of
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -76,7 +76,7 @@ def read_pack(
                     Problem(
                         location(name, UPDATES_SHEET, ref),
                         f"nothing may be written outside the pack's rows and columns (found "
-                        f"{_clip(text)}); move it into an update cell or delete it",
+                        f"{clip(text)}); move it into an update cell or delete it",
                         kind="outside",
                     )
                 )
@@ -100,8 +100,8 @@ def read_pack(
                 problems.append(
                     Problem(
                         at(r, c),
-                        f"this cell is locked and was {_clip(before) if before else 'blank'} "
-                        f"when packed, not {_clip(after) if after else 'blank'}; put it back "
+                        f"this cell is locked and was {clip(before) if before else 'blank'} "
+                        f"when packed, not {clip(after) if after else 'blank'}; put it back "
                         "(only the yellow cells are read)",
                         action_id,
                         "locked",
