@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from nzcli.errors import UsageError
+from nzcli.safety import escape_controls
 
 from .cells import human
 from .document import (
@@ -36,6 +38,7 @@ from .document import (
 )
 from .xlsxkit import (
     LINE_HEIGHT,
+    MAX_CELL,
     MAX_ROWS,
     STAGE_COLOURS,
     Styles,
@@ -128,38 +131,32 @@ def _grid(sheet: Worksheet, top: int, grid: Grid, styles: Styles, widths: dict[i
     for c, column in enumerate(grid.columns):
         sheet.write_string(top, c, text(column.header, "a column header"), styles.header)
     for r, values in enumerate(grid.rows, start=top + 1):
-        label = values.get("id") or f"row {r - top}"
-        shown = ["" if c.kind == NUMBER else human(values.get(c.key), c.kind) for c in grid.columns]
-        _height(sheet, r, shown, widths)
-        for c, column in enumerate(grid.columns):
-            _cell(sheet, r, c, values.get(column.key), column.kind, styles, label, column.header)
+        cells = [_cell(values, column, styles) for column in grid.columns]
+        _height(sheet, r, [v if isinstance(v, str) else "" for v, _ in cells], widths)
+        for c, (value, cell_format) in enumerate(cells):
+            if isinstance(value, str):
+                if len(value) > MAX_CELL:
+                    label = values.get("id") or f"row {r - top}"
+                    text(value, f"{label}'s {grid.columns[c].header.lower()}")  # refuses it
+                if value or cell_format is not styles.body:
+                    sheet.write_string(r, c, value, cell_format)
+            else:
+                sheet.write_number(r, c, value, cell_format)
     return top + 1 + len(grid.rows)
 
 
-def _cell(
-    sheet: Worksheet,
-    r: int,
-    c: int,
-    value: Any,
-    kind: str,
-    styles: Styles,
-    label: str,
-    header: str,
-) -> None:
+def _cell(values: dict[str, Any], column: Column, styles: Styles) -> tuple[str | float, Format]:
+    """A cell's value (text as shown, with control characters made visible, or a number)
+    and its format: numbers plain, stage and RAG shaded."""
+    value, kind = values.get(column.key), column.kind
     if kind == NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(r, c, value, styles.number)
-        return
-    shown = human(value, kind)
+        return value, styles.number
+    shown = escape_controls(human(value, kind))
     if kind == RAG:
-        key = value if value in styles.rag else None
-        sheet.write_string(r, c, shown, styles.rag[key])
-        return
-    if not shown:
-        return
-    cell_format = styles.body
-    if kind == STAGE:
-        cell_format = styles.stage[value if value in STAGE_COLOURS else None]
-    sheet.write_string(r, c, text(shown, f"{label}'s {header.lower()}"), cell_format)
+        return shown, styles.rag[value if value in styles.rag else None]
+    if kind == STAGE and shown:
+        return shown, styles.stage[value if value in STAGE_COLOURS else None]
+    return shown, styles.body
 
 
 def _height(sheet: Worksheet, row: int, shown: list[str], widths: dict[int, float]) -> None:
