@@ -477,3 +477,50 @@ def test_first_period_pack_has_nothing_last_time(run: Run, tmp_path: Path) -> No
     # what the plan already holds for the period is filled in
     assert sheet["O2"].value == "Design"
     assert sheet["O3"].value == "Line A: Delivery; Line B: Design"
+
+
+def test_hostile_text_is_packed_as_text_and_reads_back_unchanged(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "hostile.xlsx"
+    hostile = FIXTURES / "hostile.yaml"
+    # June 2024: last time (December 2023) holds the texts that look like formulas
+    result = run("pack", "2024-06", "--data", str(hostile), "-o", str(out))
+    assert result.exit_code == 0, result
+    sheet = openpyxl.load_workbook(out)["Updates"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert {c.data_type for c in cells} == {"s"}
+    texts = {c.value for c in cells}
+    assert {'=HYPERLINK("https://example.invalid","click")', "-minus first; @at; café £"} <= texts
+    assert any(str(t).startswith("+44 call -1 @SUM(A1) \\x1b[31mred") for t in texts)
+    (table,) = read_workbooks([out], load_plan(hostile))
+    assert table.rows == ()
+
+
+def test_a_pack_for_another_plan_is_refused(pack_file: Path, run: Run, tmp_path: Path) -> None:
+    fill(pack_file, {"Q2": "Words."})
+    other = load_plan(FIXTURES / "mini.yaml")
+    renamed = type(other.plan)(title="Another Plan", organisation="Elsewhere")
+    plan = type(other)(
+        plan=renamed,
+        keys=other.keys,
+        periods=other.periods,
+        themes=other.themes,
+        partners=other.partners,
+        actions=other.actions,
+    )
+    with pytest.raises(WorkbookRejected) as caught:
+        read_workbooks([pack_file], plan)
+    assert caught.value.details == [
+        f"{pack_file}: this pack is for the plan 'Test Net Zero Plan', not 'Another Plan'"
+    ]
+
+
+def test_a_tampered_metadata_sheet_is_refused(pack_file: Path, plan_file: Path) -> None:
+    wb = openpyxl.load_workbook(pack_file)
+    wb[META_SHEET]["B2"] = "9"
+    wb.save(pack_file)
+    with pytest.raises(WorkbookRejected) as caught:
+        read_workbooks([pack_file], load_plan(plan_file))
+    assert caught.value.details == [
+        f"{pack_file}: made by another version of nzcli (pack version '9', this nzcli reads "
+        "1); make the pack again with this nzcli"
+    ]
