@@ -27,7 +27,7 @@ from nzcli.cli.spec import (
 
 declare_commands()
 MINI = str(FIXTURES / "mini.yaml")
-FILTERED = {"list", "summary", "report", "diff", "partners", "sheet", "status"}
+FILTERED = {"list", "summary", "report", "diff", "partners", "sheet", "status", "pack"}
 
 
 def options(name: str) -> list[Option]:

@@ -121,7 +121,7 @@ def test_export_bad_format(run: Run) -> None:
     # one message for every command's formats (it was worded differently for export)
     assert result.stderr == (
         "nzcli: error: --format: 'xml' is not available here; use one of json, yaml, ndjson, "
-        "datapackage, sqlite\n"
+        "xlsx, datapackage, sqlite\n"
     )
 
 

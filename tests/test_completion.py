@@ -73,10 +73,10 @@ def words(line: str, **env: str) -> list[str]:
         ("nzcli list --stage ", ["discovery", "design", "delivery", "completed"]),
         ("nzcli list --rag ", ["red", "amber", "green", "unrated"]),
         ("nzcli list --role ", ["lead", "ask", "influence"]),
-        ("nzcli list --format ", ["table", "md", "csv", "json", "docx", "ndjson"]),
-        ("nzcli report latest --format ", ["table", "md", "csv", "json", "html", "docx"]),
+        ("nzcli list --format ", ["table", "md", "csv", "json", "docx", "ndjson", "xlsx"]),
+        ("nzcli report latest --format ", ["table", "md", "csv", "json", "html", "docx", "xlsx"]),
         ("nzcli status latest --format ", ["table", "md", "csv", "json", "docx"]),
-        ("nzcli export --format ", ["json", "yaml", "ndjson", "datapackage", "sqlite"]),
+        ("nzcli export --format ", ["json", "yaml", "ndjson", "xlsx", "datapackage", "sqlite"]),
         ("nzcli list --color ", ["auto", "always", "never"]),
         ("nzcli list --timescale ", ["S", "M", "L", "S/M", "M/L"]),
         ("nzcli list --cost ", ["L", "M", "H", "L/M", "M/H"]),
@@ -100,6 +100,8 @@ def words(line: str, **env: str) -> list[str]:
         ("nzcli sheet ", ["latest", "2023-12"]),
         ("nzcli status ", ["latest", "2023-12"]),
         ("nzcli update T1 --clear ", ["stage", "rag", "text", "owner"]),
+        ("nzcli pack ", ["latest", "2023-12"]),
+        ("nzcli pack 2023-12 --by ", ["owner", "theme"]),
         (
             "nzcli diff 2023-12 latest --only ",
             [

@@ -1024,7 +1024,8 @@ BAD = [
     ),
     (
         ["list", "--format", "xml"],
-        "--format: 'xml' is not available here; use one of table, md, csv, json, docx, ndjson",
+        "--format: 'xml' is not available here; use one of table, md, csv, json, docx, ndjson, "
+        "xlsx",
     ),
 ]
 

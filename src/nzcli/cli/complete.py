@@ -75,6 +75,7 @@ FIXED: dict[str, Callable[[], list[str]]] = {
     "clear": lambda: ["stage", "rag", "text", "owner"],
     "change": lambda: [k.replace(" ", "-").casefold() for k in CHANGE_KINDS],
     "output": _outputs,
+    "pack_by": lambda: ["owner", "theme"],
 }
 
 

@@ -149,10 +149,12 @@ class Out:
 @dataclass
 class Result:
     """What a command returns: a document to write (with `out`), text to print as it is (a
-    dry run's diff), messages for stderr, and the exit code."""
+    dry run's diff), messages for stderr, the exit code, and files to write."""
 
     document: Document | None = None
     out: Out | None = None
     text: str | None = None
     messages: list[str] = field(default_factory=list)
     code: ExitCode = ExitCode.OK
+    #: Files to write as they are (`nzcli pack`'s workbooks), each atomically, folders made.
+    files: list[tuple[Path, bytes]] = field(default_factory=list)

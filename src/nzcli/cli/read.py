@@ -32,9 +32,10 @@ if TYPE_CHECKING:
 QUERY_FORMATS = ("table", "md", "csv", "json")
 #: Formats that can be printed on paper: the query formats and Word.
 PAPER_FORMATS = (*QUERY_FORMATS, "docx")
-#: `list`'s: the paper formats and NDJSON, one action a line.
-LIST_FORMATS = (*PAPER_FORMATS, "ndjson")
-REPORT_FORMATS = (*QUERY_FORMATS, "html", "docx")
+#: `list`'s: the paper formats, NDJSON (one action a line) and an Excel workbook.
+LIST_FORMATS = (*PAPER_FORMATS, "ndjson", "xlsx")
+#: `report`'s: the query formats, the web page, Word and an Excel workbook.
+REPORT_FORMATS = (*QUERY_FORMATS, "html", "docx", "xlsx")
 #: --format, --output, --data and --color, for commands that write a document.
 DOCUMENT = (FORMAT, OUTPUT, DATA)
 
@@ -84,17 +85,19 @@ def check(ctx: Context, *, strict: bool, id: list[str], out: Out) -> Result:
     return Result(check_view(result, strict), out, code=code)
 
 
-#: What `export` writes: the plan as JSON, YAML or NDJSON; as open data.
-EXPORT_FORMATS = ("json", "yaml", "ndjson", "datapackage", "sqlite")
+#: What `export` writes: the plan as JSON, YAML or NDJSON; as a workbook; as open data.
+EXPORT_FORMATS = ("json", "yaml", "ndjson", "xlsx", "datapackage", "sqlite")
 
 
 @command("export", FORMAT, OUTPUT, QUIET, DATA, COLOR, formats=EXPORT_FORMATS, read_only=True)
 def export(ctx: Context, *, out: Out) -> Result:
-    """Export the whole plan: as JSON, YAML or NDJSON, or as open data.
+    """Export the whole plan: as JSON, YAML, NDJSON or an Excel workbook, or as open data.
 
     JSON has the data file's keys exactly, with a top-level "format_version" (its schema:
     `nzcli schema --output-of export`); NDJSON is one action a line. YAML is the data file's
-    own text, with its comments and layout. datapackage writes a Frictionless Data Package
+    own text, with its comments and layout. xlsx is a workbook of every record, one sheet
+    per kind (plan, keys, periods, themes, partners, actions, updates), headed by the YAML
+    file's keys. datapackage writes a Frictionless Data Package
     into the --output folder (datapackage.json and one CSV per table: actions, partners,
     updates, ...); sqlite one SQLite database of the same tables with their keys
     (docs/open-data.md).
@@ -106,6 +109,8 @@ def export(ctx: Context, *, out: Out) -> Result:
       nzcli export --format datapackage --output plan-data
 
       nzcli export --output plan.sqlite
+
+      nzcli export --output plan.xlsx
     """
     if out.fmt in ("datapackage", "sqlite"):
         from nzcli.views.opendata import opendata_view
@@ -113,6 +118,13 @@ def export(ctx: Context, *, out: Out) -> Result:
         return Result(opendata_view(ctx.load()), out)
     from nzcli.views.plan import export_view
 
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import plan_sheets
+
+        plan = ctx.load()
+        doc = export_view(plan)
+        doc.sheets = plan_sheets(plan)
+        return Result(doc, out)
     if out.fmt != "yaml":
         return Result(export_view(ctx.load()), out)
     from nzcli.storage.files import decode_text, read_bytes
@@ -199,6 +211,10 @@ def list_(
     selection = resolve(plan, filters)
     table = out.fmt == "table"
     doc = list_view(plan, selection, sort, reverse, chosen, count, table=table, fmt=out.fmt)
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import list_sheets
+
+        doc.sheets = list_sheets(plan, doc)
     return Result(doc, out, messages=_empty(plan, selection, doc.meta["count"]))
 
 
@@ -517,6 +533,10 @@ def report(
         raise OptionError("give a label, or leave the option out", "--source-label")
     source = source_label if source_label is not None else ctx.data_path().name
     doc = report_document(build_report(plan, selection, source, title, when))
+    if out.fmt == "xlsx":
+        from nzcli.views.workbooks import report_sheets
+
+        doc.sheets = report_sheets(doc.meta["report"])
     count = doc.meta["count"]
     messages = _empty(plan, selection, count)
     if out.path is not None and not out.quiet:

@@ -131,18 +131,37 @@ def _out(command: Command, values: dict[str, Any]) -> Out:
 
 def emit(ctx: Context, result: Result) -> int:
     """Write a command's result: its document rendered in the chosen format (to --output or
-    stdout), its text, then its messages on stderr; its exit code."""
+    stdout; a binary format, such as xlsx, docx or sqlite, never to a terminal), its files
+    (`nzcli pack`'s workbooks), its text, then its messages on stderr; its exit code."""
     if result.document is not None and result.out is not None:
-        from nzcli.render import render
+        from nzcli.render import FORMATS, render
 
         out = result.out
+        if FORMATS[out.fmt].binary and out.path is None and ctx.terminal:
+            raise OptionError(
+                f"{out.fmt} is a file, not text for a terminal; give --output FILE.{out.fmt}",
+                "--format",
+            )
         style = ctx.style(out.path, out.excel, out.template)
         write(ctx, render(result.document, out.fmt, style), out.path)
+    for path, data in result.files:
+        _folder(path)
+        write(ctx, data, path)
     if result.text:
         write(ctx, result.text, None)
     for message in result.messages:
         ctx.say(message)
     return int(result.code)
+
+
+def _folder(path: Path) -> None:
+    """Make the folders a file of `Result.files` goes into."""
+    from nzcli.errors import WriteError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"{path.parent}: cannot make the folder: {exc.strerror or exc}") from None
 
 
 def write(ctx: Context, data: str | bytes | dict[str, bytes], path: Path | None) -> None:

@@ -104,7 +104,7 @@ COMMANDS: dict[str, Command] = {}
 #: The modules that declare commands: those with read-only commands only (the quick path
 #: imports just these), then the rest. A new module of commands is one more name here.
 READ_MODULES = ("nzcli.cli.read", "nzcli.cli.progress")
-OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.cycle")
+OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.cycle", "nzcli.cli.packs")
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
     "period": "Reporting periods: add a draft, publish it, remove a draft "

@@ -37,6 +37,7 @@ from .document import (
     Notice,
     PageBreak,
     Paragraph,
+    Sheet,
     Trend,
 )
 
@@ -85,6 +86,7 @@ _register("html", "html", ".html", ".htm")
 _register("datapackage", "datapackage", folder=True)
 _register("sqlite", "sqlite", ".sqlite", ".sqlite3", ".db", binary=True)
 _register("docx", "docx", ".docx", binary=True)
+_register("xlsx", "xlsx", ".xlsx", binary=True)
 
 #: Other names people give formats.
 ALIASES = {
@@ -153,6 +155,7 @@ __all__ = [
     "PageBreak",
     "Paragraph",
     "Rendered",
+    "Sheet",
     "Style",
     "Trend",
     "escape_controls",

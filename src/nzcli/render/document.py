@@ -140,10 +140,19 @@ class Table:
 
 
 @dataclass
+class Sheet:
+    """One sheet of a workbook (.xlsx): its name and its blocks, top to bottom. A sheet that
+    is one Grid and nothing else is a table: its header on the first row, frozen, filtered."""
+
+    name: str
+    blocks: list[Block]
+
+
+@dataclass
 class Document:
     """What a command produces: blocks for human formats, a value for JSON, a grid for CSV,
-    the records NDJSON writes one a line (for `list` and `export`), and (for `export`) the
-    YAML text."""
+    the records NDJSON writes one a line (for `list` and `export`), (for `export`) the
+    YAML text, and (for .xlsx, when a command lays its workbook out) its sheets."""
 
     blocks: list[Block]
     json: Any = None
@@ -152,5 +161,6 @@ class Document:
     #: The tables of the open data formats (`export --format datapackage|sqlite`).
     tables: list[Table] | None = None
     yaml: str | None = None
+    sheets: list[Sheet] | None = None
     title: str = "nzcli"
     meta: dict[str, Any] = field(default_factory=dict)

@@ -178,9 +178,9 @@ def report_document(report: dict[str, Any]) -> Document:
     blocks: list[Block] = [Heading(report["title"], 1)]
     if report["draft"]:
         blocks.append(Notice(DRAFT_TEXT))
-    blocks.append(Paragraph("\n".join(_about(report))))
+    blocks.append(Paragraph("\n".join(about_lines(report))))
     blocks.append(Contents())
-    blocks += _first_page(report)
+    blocks += first_page(report)
     blocks += _summary(report)
     blocks += key_blocks(report["keys"])
     blocks.append(PageBreak())  # the actions begin on a page of their own
@@ -188,15 +188,10 @@ def report_document(report: dict[str, Any]) -> Document:
     csv_rows = []
     for theme in report["themes"]:
         blocks.append(Heading(theme["name"], 2, anchor=theme["key"]))
-        cols = CROSS_CUTTING_COLUMNS if theme["key"] == "cross-cutting" else THEMED_COLUMNS
+        cols = theme_columns(theme)
         for section in theme["sections"]:
-            shown_rows = []
-            for action in section["actions"]:
-                action = dict(action, stage=stage_text(action["stage"]))
-                csv_rows.append(action)
-                if all(action[k] is None for k in ("update", "stage", "rag")):
-                    action = dict(action, update=NO_UPDATE_TEXT, rag=NO_UPDATE)
-                shown_rows.append(action)
+            csv_rows += [dict(a, stage=stage_text(a["stage"])) for a in section["actions"]]
+            shown_rows = shown_actions(section)
             if section["name"]:
                 anchor = f"{theme['key']}-{_slug(section['name'])}"
                 blocks.append(Heading(section["name"], 3, anchor=anchor))
@@ -212,12 +207,29 @@ def report_document(report: dict[str, Any]) -> Document:
     )
 
 
+def theme_columns(theme: dict[str, Any]) -> list[Column]:
+    """A theme's columns in the report: the source's own (fewer for cross-cutting)."""
+    return CROSS_CUTTING_COLUMNS if theme["key"] == "cross-cutting" else THEMED_COLUMNS
+
+
+def shown_actions(section: dict[str, Any]) -> list[dict[str, Any]]:
+    """A section's actions as the report shows them: the stage in words, and "No update for
+    this period" (RAG "no update") for an action with nothing for the period."""
+    shown = []
+    for action in section["actions"]:
+        action = dict(action, stage=stage_text(action["stage"]))
+        if all(action[k] is None for k in ("update", "stage", "rag")):
+            action = dict(action, update=NO_UPDATE_TEXT, rag=NO_UPDATE)
+        shown.append(action)
+    return shown
+
+
 def _slug(text: str) -> str:
     out = "".join(c if c.isalnum() else "-" for c in text.casefold())
     return "-".join(part for part in out.split("-") if part)
 
 
-def _about(report: dict[str, Any]) -> list[str]:
+def about_lines(report: dict[str, Any]) -> list[str]:
     """The lines under the title: who, which period, when published, who to contact, the
     data it came from, the filters, the time of writing."""
     period = report["period"]
@@ -238,7 +250,7 @@ def _about(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _first_page(report: dict[str, Any]) -> list[Block]:
+def first_page(report: dict[str, Any]) -> list[Block]:
     """What a committee reads first: the headline counts, and what changed since the
     previous period when there is one."""
     total = report["summary"]["total"]
@@ -275,15 +287,20 @@ def _first_page(report: dict[str, Any]) -> list[Block]:
     return blocks
 
 
-def _summary(report: dict[str, Any]) -> list[Block]:
-    summary = report["summary"]
-    total = summary["total"]
-    blocks: list[Block] = [Heading("Summary", 2, anchor="summary")]
-    if total["actions"] == 0:
-        blocks.append(Paragraph("No actions match these filters."))
+def _count_columns(total: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The stage and RAG counts a summary shows: every stage and RAG value, "not rated",
+    and mixed or "no update" when any action is so."""
     stage_cols = _shown_counts(total["stage"], [s.value for s in Stage])
     rag_cols = _shown_counts(total["rag"], [*(r.value for r in Rag), identifier(NOT_RATED)])
-    entries = [*summary["themes"], {"name": "Total", **total}]
+    return stage_cols, rag_cols
+
+
+def summary_grids(report: dict[str, Any]) -> list[Grid]:
+    """The summary's two tables: actions by theme and stage, by theme and RAG rating."""
+    summary = report["summary"]
+    stage_cols, rag_cols = _count_columns(summary["total"])
+    entries = [*summary["themes"], {"name": "Total", **summary["total"]}]
+    grids = []
     for kind, keys_, caption in (
         ("stage", stage_cols, "Actions by theme and stage"),
         ("rag", rag_cols, "Actions by theme and RAG rating"),
@@ -295,17 +312,34 @@ def _summary(report: dict[str, Any]) -> list[Block]:
             {"theme": e["name"], "actions": e["actions"], **{k: e[kind][k] for k in keys_}}
             for e in entries
         ]
-        blocks.append(Grid(columns, rows, title=caption))
+        grids.append(Grid(columns, rows, title=caption))
+    return grids
+
+
+def _summary(report: dict[str, Any]) -> list[Block]:
+    total = report["summary"]["total"]
+    blocks: list[Block] = [Heading("Summary", 2, anchor="summary")]
+    if total["actions"] == 0:
+        blocks.append(Paragraph("No actions match these filters."))
+    blocks += summary_grids(report)
+    stage_cols, rag_cols = _count_columns(total)
     blocks.append(Bars("By stage", [(_label(k), total["stage"][k]) for k in stage_cols]))
     blocks.append(Bars("By RAG rating", [(_label(k), total["rag"][k]) for k in rag_cols]))
+    return blocks + trends(report)
+
+
+def trends(report: dict[str, Any]) -> list[Trend]:
+    """Stage and RAG counts by period (none with one period)."""
     periods = report["trend"]
-    if periods:
-        names = [p["name"] for p in periods]
-        for kind, all_keys, caption in (
-            ("stage", STAGE_KEYS, "Stage by period"),
-            ("rag", RAG_KEYS, "RAG rating by period"),
-        ):
-            shown = [k for k in all_keys if any(p[kind][k] for p in periods)]
-            series = [(_label(k), [p[kind][k] for p in periods]) for k in shown]
-            blocks.append(Trend(caption, names, series))
-    return blocks
+    if not periods:
+        return []
+    names = [p["name"] for p in periods]
+    out = []
+    for kind, all_keys, caption in (
+        ("stage", STAGE_KEYS, "Stage by period"),
+        ("rag", RAG_KEYS, "RAG rating by period"),
+    ):
+        shown = [k for k in all_keys if any(p[kind][k] for p in periods)]
+        series = [(_label(k), [p[kind][k] for p in periods]) for k in shown]
+        out.append(Trend(caption, names, series))
+    return out
