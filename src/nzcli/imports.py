@@ -251,9 +251,15 @@ def _rag(cell: Cell, action: Action, period: Period, answered: bool, fields: Upd
     fields.rag = previous.rag
 
 
+#: Sheets read against the plan as it is under the lock (a returned update pack is checked
+#: against each action's current state): called with the plan and a list for notes; raises
+#: a UsageError (with `details`, one line per problem) when the files cannot be imported.
+SheetReader = Callable[[Plan, list[str]], Sequence[Sheet]]
+
+
 def import_sheets(
     path: Path,
-    sheets: Sequence[Sheet],
+    sheets: Sequence[Sheet] | SheetReader,
     period_text: str | None,
     *,
     force: bool = False,
@@ -263,16 +269,28 @@ def import_sheets(
     journal: Journal | None = None,
 ) -> Outcome:
     """`nzcli import`: every row of every sheet checked first, then all applied in one
-    write (or none)."""
+    write (or none). `sheets` are read already, or read by a `SheetReader` under the lock."""
     notes: list[str] = []
     changed: dict[str, list[str]] = {}
     summary: dict[str, Any] = {}
+    read: list[Sequence[Sheet]] = [sheets] if not callable(sheets) else []
 
     def plan_edits(_doc: YamlDocument, plan: Plan) -> Edits:
         notes.clear()
         changed.clear()
-        period = target_period(plan, sheets, period_text)
+        if callable(sheets):
+            read[:] = [sheets(plan, notes)]
+        current = read[0]
+        period = target_period(plan, current, period_text)
         summary["period"] = period
+        for sheet in current:
+            bound = sheet.bound_period
+            if bound is not None and bound != period.id:
+                raise UsageError(
+                    f"{sheet.name}: this update pack is for {_period_name(plan, bound)}, not "
+                    f"{period.id} ({period.name}); import it with --period {bound}, or make "
+                    f"a pack for {period.id} (nzcli pack {period.id})"
+                )
         if period.status == "published":
             if not reopen:
                 raise UsageError(
@@ -282,10 +300,10 @@ def import_sheets(
             if journal is not None:
                 journal.reopened.append(period.id)
             summary["reopened"] = f"{period.id} ({period.name}) is published: reopened (--reopen)"
-        checked = check_sheets(plan, sheets, period, force=force)
+        checked = check_sheets(plan, current, period, force=force)
         summary["rows"] = checked.rows
         notes.extend(checked.notes)
-        for sheet in sheets:
+        for sheet in current:
             said = sorted(p for p in sheet.periods() if p != period.id)
             if said:
                 notes.append(
@@ -303,13 +321,18 @@ def import_sheets(
     period: Period = summary["period"]
     rows: int = summary["rows"]
     count = sum(1 for fields in changed.values() if fields)
-    names = ", ".join(s.name for s in sheets)
+    names = ", ".join(s.name for s in read[0])
     what = (
         f"{count} update{'s' if count != 1 else ''} for {period.id} from {names} "
         f"({rows - count} of {rows} rows unchanged)"
     )
     unchanged = f"every row of {names} matches {period.id} already, or is blank"
     return Outcome(edit, "import", what, unchanged, notes, into="into")
+
+
+def _period_name(plan: Plan, period_id: str) -> str:
+    found = next((p for p in plan.periods if p.id == period_id), None)
+    return f"{period_id} ({found.name})" if found is not None else period_id
 
 
 def _change(

@@ -15,6 +15,7 @@ from .context import Context, Result
 from .spec import DATA, DRY_RUN, Argument, Option, command
 
 if TYPE_CHECKING:
+    from nzcli.model import Plan
     from nzcli.record import Outcome
     from nzcli.storage.history import Journal
 
@@ -282,7 +283,8 @@ IMPORT_PERIOD = Option(
 FORCE = Option(
     "force",
     ("--force",),
-    "Import a sheet made for another period into --period all the same.",
+    "Import a sheet made for another period into --period all the same; take an update "
+    "pack's answers for actions that changed in the plan since the pack was made.",
     flag=True,
 )
 
@@ -292,8 +294,9 @@ FORCE = Option(
     Argument(
         "files",
         "FILE...",
-        "Sheets (CSV) as `nzcli sheet`, `list` or `report --format csv` write them; - for "
-        "stdin.",
+        "Sheets: CSV as `nzcli sheet`, `list` or `report --format csv` write them (- for "
+        "stdin); Excel workbooks (.xlsx): update packs from `nzcli pack`, or any with a "
+        "header row.",
         complete="path",
         multiple=True,
     ),
@@ -312,7 +315,7 @@ def import_(
     reopen: bool,
     dry_run: bool,
 ) -> Result:
-    """Record many updates at once from spreadsheets (CSV), all or nothing.
+    """Record many updates at once from spreadsheets (CSV or Excel), all or nothing.
 
     Reads the columns id, stage, rag, update and owner, by the headers people use: the
     export's own, the council's document's ("Action ID", "Project stage", "Project Status",
@@ -322,34 +325,56 @@ def import_(
     last time" in a stage (or RAG) cell carries last period's value into a new update. For
     an action with schemes, stage is 'Scheme A: delivery; Scheme B: design'.
 
+    A file ending .xlsx is read as a workbook: an update pack from `nzcli pack` (its
+    yellow cells; it imports into the period it was made for), or the first sheet of any
+    other workbook, whose first row names the columns. Formulas and error values are
+    refused, and in a pack so is any change outside the yellow cells, or an answer for an
+    action that has changed in the plan since the pack was made (unless --force).
+
     Every row of every file is checked first: if any is bad (an unknown ID or value, an
     action given twice, a spreadsheet error value such as #NAME? or Err:509), each is listed
-    as FILE:LINE: ID: column: reason and nothing is imported (exit 2). A sheet made for
-    another period is refused unless --period names that period or --force is given; a
-    published period is read-only unless --reopen. Otherwise every change is written at
-    once, atomically, and recorded in the history.
+    as FILE:LINE (or FILE: SHEET!CELL): ID: column: reason and nothing is imported (exit
+    2). A sheet made for another period is refused unless --period names that period or
+    --force is given; a published period is read-only unless --reopen. Otherwise every
+    change is written at once, atomically, and recorded in the history.
 
     Examples:
 
       nzcli import june-2024.csv --dry-run
 
       nzcli import transport.csv waste.csv --period 2024-06
+
+      nzcli import update-packs-2024-12/*.xlsx
     """
     from nzcli.imports import import_sheets
-    from nzcli.storage.sheets import parse_csv
+    from nzcli.storage.sheets import Sheet, is_workbook, parse_csv
 
     if not files:
         raise UsageError("give the sheet to import: nzcli import FILE.csv")
     if files.count("-") > 1:
         raise UsageError("- (stdin) can be given once")
-    sheets = []
-    for name in files:
-        raw = _read_input(ctx, name, "import")
-        sheets.append(parse_csv(raw, "<stdin>" if name == "-" else name))
+    csv_sheets: dict[int, Sheet] = {}
+    for i, name in enumerate(files):
+        if name == "-" or not is_workbook(name):
+            raw = _read_input(ctx, name, "import")
+            csv_sheets[i] = parse_csv(raw, "<stdin>" if name == "-" else name)
+    books = [name for name in files if name != "-" and is_workbook(name)]
+
+    def read(plan: Plan, notes: list[str]) -> list[Sheet]:
+        """Every file's sheet, in the order given; the workbooks read under the lock, so a
+        pack's answers are checked against each action as it is now (--force: even when
+        it has changed since the pack was made)."""
+        if not books:
+            return list(csv_sheets.values())
+        from nzcli.storage.workbook import workbook_sheets
+
+        from_books = iter(workbook_sheets(books, plan, allow_stale=force, notes=notes))
+        return [csv_sheets[i] if i in csv_sheets else next(from_books) for i in range(len(files))]
+
     path, timeout = ctx.edit_path(), ctx.lock_timeout()
     outcome = import_sheets(
         path,
-        sheets,
+        read,
         period,
         force=force,
         reopen=reopen,

@@ -7,7 +7,8 @@ headers people use: the export's own `id, stage, rag, update`, the council's doc
 "Progress update", "Owner"..., any case and spacing), then one `SheetRow` per data row whose
 cells each carry their location: `june.csv:12` in a CSV, `june.xlsx: Updates!O12` in a
 workbook. `nzcli.imports` checks the rows against the plan; nothing here knows the plan.
-`parse_csv` reads a CSV; a workbook reader makes the same `Sheet` from its cells.
+`parse_csv` reads a CSV; `nzcli.storage.workbook.workbook_sheets` makes the same `Sheet`
+from a workbook's cells. `is_workbook` is the one place a file's type is decided.
 """
 
 from __future__ import annotations
@@ -135,10 +136,15 @@ class Sheet:
     name: str
     header: Header
     rows: list[SheetRow] = field(default_factory=list)
+    #: The period a returned update pack was made for: its answers and "last time" belong
+    #: to it, so it imports into that period only (--force cannot move it).
+    bound_period: str | None = None
 
     def periods(self) -> dict[str, str]:
         """The periods this sheet says it was made for -> where it says so."""
         found: dict[str, str] = {}
+        if self.bound_period is not None:
+            found[self.bound_period] = "the pack's metadata"
         if self.header.period is not None:
             found[self.header.period] = f"its {self.header.names['update']!r} column"
         for row in self.rows:
@@ -256,3 +262,12 @@ def parse_csv(data: bytes, name: str) -> Sheet:
             f"{name}: the file is empty; expected a header row, then one row per action"
         )
     return sheet
+
+
+#: The endings of files read as Excel workbooks; any other file is read as CSV.
+WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+
+
+def is_workbook(name: str) -> bool:
+    """True for a file `nzcli import` reads as a workbook (by its ending, any case)."""
+    return name.casefold().endswith(WORKBOOK_SUFFIXES)

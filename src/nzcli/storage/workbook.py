@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from nzcli.errors import UsageError
 from nzcli.packs import META_SHEET
+from nzcli.vocab import CARRY
 
 from .packread import read_pack
 from .sheetcells import (
@@ -42,6 +43,9 @@ from .sheetcells import (
     location,
     rows_of,
 )
+from .sheets import Cell as ImportCell
+from .sheets import Sheet as ImportSheet
+from .sheets import SheetRow, column_letter, read_header
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -116,6 +120,51 @@ def _duplicates(table: Table, answered: dict[str, Cell], reading: Reading) -> No
             )
         else:
             answered[action_id] = first
+
+
+# ---------------------------------------------------------------------------------------------
+# The sheets `nzcli import` reads
+
+
+def workbook_sheets(
+    paths: Sequence[Path | str],
+    plan: Plan,
+    *,
+    allow_stale: bool = False,
+    notes: list[str] | None = None,
+) -> list[ImportSheet]:
+    """These workbooks as the sheets import checks (`nzcli.storage.sheets.Sheet`), read by
+    `read_workbooks` (WorkbookRejected naming every problem in every file). Each cell's
+    `where` is `FILE: SHEET!CELL`; a returned pack's "No change since last time" is
+    `vocab.CARRY` (import carries last time's value, as for CSV) and its period binds it."""
+    tables = read_workbooks(paths, plan, allow_stale=allow_stale, notes=notes)
+    return [table_sheet(t) for t in tables]
+
+
+def table_sheet(table: Table) -> ImportSheet:
+    """One table as an import sheet: its header read by `read_header` (a plain workbook's
+    headers as people write them; a pack's are its own keys), one row per data row."""
+    first = table.header[0].location if table.header else location(table.file, table.sheet, "A1")
+    header = read_header([c.text.strip() for c in table.header], first, table.file)
+    carried = table.pack.carried if table.pack is not None else frozenset()
+    rows: list[SheetRow] = []
+    for row in table.rows:
+        cells: dict[str, ImportCell] = {}
+        for key, index in header.columns.items():
+            cell = (
+                row.cells[index]
+                if index < len(row.cells)
+                else Cell(table.file, table.sheet, f"{column_letter(index)}{row.number}", "")
+            )
+            carry = key in ("stage", "rag") and (row.cells[0].text, key) in carried
+            text = CARRY if carry else cell.text.strip()
+            column = cell.ref.rstrip("0123456789")
+            cells[key] = ImportCell(
+                text, cell.location, f"{header.names[key]!r} (column {column})"
+            )
+        rows.append(SheetRow(cells["id"].where, cells, row.number))
+    bound = table.pack.period if table.pack is not None else None
+    return ImportSheet(table.file, header, rows, bound)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,4 +290,6 @@ __all__ = [
     "cell_text",
     "location",
     "read_workbooks",
+    "table_sheet",
+    "workbook_sheets",
 ]
