@@ -87,6 +87,17 @@ def test_a_filled_in_pack_imports_exactly_its_answers_and_undo_restores_the_byte
     assert plan_file.read_bytes() == before
 
 
+def test_no_change_chosen_in_a_pack_is_an_answer(
+    pack_file: Path, plan_file: Path, run: Run
+) -> None:
+    """An officer who chooses "No change since last time" for stage and RAG has answered:
+    June's values are recorded for December (a blank would have changed nothing)."""
+    fill(pack_file, {"O2": NO_CHANGE, "P2": NO_CHANGE})
+    result = run("import", str(pack_file), "--data", str(plan_file))
+    assert result.exit_code == 0, result
+    assert updates(plan_file) == {"T1": (Stage.DELIVERY, Rag.GREEN, None)}
+
+
 def test_a_pack_with_nothing_filled_in_changes_nothing(
     pack_file: Path, plan_file: Path, run: Run
 ) -> None:

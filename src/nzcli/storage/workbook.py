@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from nzcli.errors import UsageError
 from nzcli.packs import META_SHEET
-from nzcli.vocab import CARRY
 
 from .packread import read_pack
 from .sheetcells import (
@@ -135,8 +134,11 @@ def workbook_sheets(
 ) -> list[ImportSheet]:
     """These workbooks as the sheets import checks (`nzcli.storage.sheets.Sheet`), read by
     `read_workbooks` (WorkbookRejected naming every problem in every file). Each cell's
-    `where` is `FILE: SHEET!CELL`; a returned pack's "No change since last time" is
-    `vocab.CARRY` (import carries last time's value, as for CSV) and its period binds it."""
+    `where` is `FILE: SHEET!CELL`; a returned pack's period binds it. In a pack, "No change
+    since last time" arrives as last time's value (the reader puts it there, and the
+    action's fingerprint shows it is still last time's): the officer chose it, so it is an
+    answer, as the pack's instructions say. (In a CSV sheet the phrase is `vocab.CARRY`,
+    written there by `nzcli sheet`, and carries only into a row that gives an update.)"""
     tables = read_workbooks(paths, plan, allow_stale=allow_stale, notes=notes)
     return [table_sheet(t) for t in tables]
 
@@ -146,7 +148,6 @@ def table_sheet(table: Table) -> ImportSheet:
     headers as people write them; a pack's are its own keys), one row per data row."""
     first = table.header[0].location if table.header else location(table.file, table.sheet, "A1")
     header = read_header([c.text.strip() for c in table.header], first, table.file)
-    carried = table.pack.carried if table.pack is not None else frozenset()
     rows: list[SheetRow] = []
     for row in table.rows:
         cells: dict[str, ImportCell] = {}
@@ -156,8 +157,7 @@ def table_sheet(table: Table) -> ImportSheet:
                 if index < len(row.cells)
                 else Cell(table.file, table.sheet, f"{column_letter(index)}{row.number}", "")
             )
-            carry = key in ("stage", "rag") and (row.cells[0].text, key) in carried
-            text = CARRY if carry else cell.text.strip()
+            text = cell.text.strip()
             column = cell.ref.rstrip("0123456789")
             cells[key] = ImportCell(
                 text, cell.location, f"{header.names[key]!r} (column {column})"
