@@ -472,8 +472,8 @@ def test_the_readme_round_works_as_written(run: Run, folder: Path) -> None:
         else:
             assert result.exit_code == 0, (line, result)
     assert ran == [
-        "init", "period", "sheet", "import", "import", "status", "update", "period", "diff",
-        "history",
+        "init", "period", "sheet", "import", "import", "pack", "import", "status", "update",
+        "period", "diff", "history",
     ]  # fmt: skip
     assert SHIPPED.read_bytes() == shipped
     assert load_plan(folder / PLAN_FILE).latest_period.id == "2024-06"
