@@ -65,23 +65,7 @@ class CheckResult:
 
 
 def check_file(path: Path) -> CheckResult:
-    """Every error (syntax, schema, references) and every consistency warning in a file.
-
-    The cyclic garbage collector is paused meanwhile, as `load_plan` pauses it: a large
-    file's node tree is millions of objects, which it would scan again and again (a third
-    of the time at 10,000 actions) and could not free before the check ends anyway."""
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _check_file(path)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _check_file(path: Path) -> CheckResult:
+    """Every error (syntax, schema, references) and every consistency warning in a file."""
     result = CheckResult(path=str(path))
     try:
         doc = read_document(path)
