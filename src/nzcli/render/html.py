@@ -43,6 +43,8 @@ from .svg import bars, trend
 WIDE_COLUMNS = 6
 #: A cell longer than this spans a card's full width.
 LONG_CELL = 24
+#: Cells at most this long are written once per distinct text in a table (codes, stages).
+SHORT_CELL = 40
 #: Characters across a wide screen's table, for sharing out column widths.
 NOMINAL_WIDTH = 180
 
@@ -108,7 +110,11 @@ class Page:
 def _cell(value: object, column: Column, page: Page, first: bool) -> str:
     """A row's cell: its first as the row's header (the ID, the theme), the others
     labelled with their column (the label shows when the row is a card)."""
-    shown = human(value, column.kind)
+    return _shown_cell(human(value, column.kind), column, page, first)
+
+
+def _shown_cell(shown: str, column: Column, page: Page, first: bool) -> str:
+    """`_cell` of a value shown as `shown` (`human`)."""
     classes: list[str] = []
     if column.kind == RAG:
         classes += ["rag", f"rag-{slug(shown)}"]
@@ -161,11 +167,19 @@ def grid(block: Grid, page: Page) -> str:
         cls = ' class="num"' if column.kind == NUMBER else ""
         out.append(f'<th scope="col"{cls}>{text(column.header)}</th>')
     out.append("</tr></thead><tbody>")
+    made: list[dict[str, str]] = [{} for _ in block.columns]  # short cells, once a text
     for row in block.rows:
         anchor = str(row.get(block.anchor)) if block.anchor else None
         out.append(f"<tr{page.id(anchor)}>")
         for i, column in enumerate(block.columns):
-            out.append(_cell(row.get(column.key), column, page, i == 0))
+            shown = human(row.get(column.key), column.kind)
+            if len(shown) > SHORT_CELL:
+                out.append(_shown_cell(shown, column, page, i == 0))
+                continue
+            cell = made[i].get(shown)
+            if cell is None:
+                cell = made[i][shown] = _shown_cell(shown, column, page, i == 0)
+            out.append(cell)
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

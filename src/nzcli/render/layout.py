@@ -79,9 +79,19 @@ def measure_text(texts: Iterable[str], header: str = "", hyphens: bool = True) -
     for text in texts:
         mass += len(text)
         longest = 0
-        for part in text.split("\n"):
-            line = max(line, len(part))
-            longest = max(longest, max((_word(w, hyphens) for w in part.split()), default=0))
+        for part in text.split("\n") if "\n" in text else (text,):
+            size = len(part)
+            if size > line:
+                line = size
+            if size <= longest:
+                continue  # no longer word in it
+            pieces = part.split()
+            if (hyphens and "-" in part) or (size >= LONG_WORD and "/" in part):  # may break
+                widest = max((_word(w, hyphens) for w in pieces), default=0)
+            else:
+                widest = max(map(len, pieces), default=0)
+            if widest > longest:
+                longest = widest
         words.append(longest)
     head = max(map(len, header.split()), default=0)
     line = max(line, len(header))
