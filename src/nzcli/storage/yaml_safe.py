@@ -1,9 +1,25 @@
 """The safe YAML reader: plain data from a plan file, refusing what a plan never needs.
 
-`parse_yaml` parses with ruamel.yaml's safe (C) parser, keeps the node tree so any problem
-can be reported as `path:line:col`, refuses tags, anchors and aliases, deep nesting and
-runaway size, and builds plain Python data from the nodes. `dump_yaml` writes plain data
-back as block-style YAML.
+`parse_yaml` reads a plan file's text in three steps, each bounded before the next begins:
+
+1. `prescan`: a few passes of `str.count` and targeted regular expressions that bound, from
+   the text alone, how deeply the file can nest and how many YAML nodes it can hold, and flag
+   the characters that could start a tag, an anchor, an alias, a directive or a complex key.
+   A file that could hold more than `MAX_NODES` nodes is refused here, before it is parsed.
+2. When the prescan cannot rule them out, `scan_events`: libyaml's event stream (iterative:
+   no recursion, memory bounded by the depth), which refuses tags, anchors and aliases,
+   nesting deeper than `MAX_DEPTH` and syntax errors, each with its line, and notes repeated
+   keys. Only then is anything composed: ruamel.yaml's C composer recurses once per level
+   and would crash on a file of deeply nested brackets.
+3. The data: by the optimistic route, yaml-rs (a parser in Rust) builds the plain values
+   directly, without positions; by the positioned route (`route="positioned"`, and for the
+   rare files whose text the optimistic route does not take: explicit tags, tabs, NEL or
+   U+2028/2029 line breaks, complex keys, several documents), ruamel.yaml's C composer keeps
+   the node tree so that every problem can be reported as `path:line:col`. Both give the
+   same values (a hypothesis test holds them to it); positions for the optimistic route are
+   found afterwards, only for the problems there are (`Document.locate`).
+
+`dump_yaml` writes plain data back as block-style YAML.
 """
 
 from __future__ import annotations
@@ -11,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +38,17 @@ from .files import read_text
 
 #: Deepest nesting a plan file may have (a real plan needs about 6).
 MAX_DEPTH = 64
-#: Most YAML nodes a file may hold before it is refused (a 100,000-action plan has ~4M).
+#: Most YAML nodes a file may hold (a 100,000-action plan has about 4 million, and the
+#: prescan's bound for it is about 9 million): refused from the text alone, before parsing.
 MAX_NODES = 20_000_000
-
 #: Where a value sits in a plan's data: ("actions", 3, "rag").
 Loc = tuple[str | int, ...]
 
 
 @dataclass
 class Document:
-    """A parsed data file: plain data plus the YAML node tree for locating problems."""
+    """A parsed data file: plain data, and the means to find where any value of it is (the
+    YAML node tree of the positioned route; the optimistic route's `locator`)."""
 
     path: str
     text: str
@@ -38,27 +56,51 @@ class Document:
     root: Any = field(repr=False, default=None)
     #: (line, column, key) of each repeated mapping key, found while parsing.
     duplicate_keys: list[tuple[int, int, str]] = field(default_factory=list)
+    #: For a document without a node tree: (line, column) of a location, found on demand.
+    locator: Callable[[Loc], tuple[int | None, int | None]] | None = field(
+        repr=False, default=None
+    )
 
     def locate(self, loc: Loc) -> tuple[int | None, int | None]:
         """1-based (line, column) of the node at `loc`, or of its nearest existing parent."""
-        node = self.root
-        if node is None:
-            return None, None
-        mark = node.start_mark
-        for part in loc:
-            value = getattr(node, "value", None)
-            if isinstance(value, list) and value and isinstance(value[0], tuple):
-                pair = next((kv for kv in value if str(kv[0].value) == str(part)), None)
-                if pair is None:
-                    break
-                mark = pair[0].start_mark
-                node = pair[1]
-            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
-                node = value[part]
-                mark = node.start_mark
-            else:
+        if self.root is None:
+            return self.locator(loc) if self.locator is not None else (None, None)
+        return locate_in(self.root, loc, self.text)
+
+
+def locate_in(root: Any, loc: Loc, text: str = "") -> tuple[int, int]:
+    """1-based (line, column) of the node at `loc` in a node tree (see `Document.locate`)."""
+    node = root
+    mark = node.start_mark
+    for part in loc:
+        value = getattr(node, "value", None)
+        if isinstance(value, list) and value and isinstance(value[0], tuple):
+            pair = next((kv for kv in value if str(kv[0].value) == str(part)), None)
+            if pair is None:
                 break
+            mark = pair[0].start_mark
+            node = pair[1]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            node = value[part]
+            mark = node.start_mark
+        else:
+            break
+    return user_position(text, mark)
+
+
+#: Line breaks for libyaml that are not line breaks for an editor (YAML 1.1's NEL, LS, PS).
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def user_position(text: str, mark: Any) -> tuple[int, int]:
+    """1-based (line, column) of a libyaml mark as an editor counts them: libyaml also breaks
+    lines at NEL, U+2028 and U+2029, which would shift every later line number."""
+    index = getattr(mark, "index", None)
+    if index is None or not text or not _ODD_BREAKS.search(text, 0, index):
         return mark.line + 1, mark.column + 1
+    line = text.count("\n", 0, index) + 1
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start + 1
 
 
 def _safe_yaml() -> Any:
@@ -89,12 +131,318 @@ def _safe_yaml() -> Any:
     return yaml
 
 
-def parse_yaml(text: str, path: str) -> Document:
-    """Parse YAML text safely into a Document. Raises DataError on any problem."""
+# ---------------------------------------------------------------------------------------------
+# 1. The prescan: bounds from the text alone
+
+
+@dataclass(frozen=True)
+class Prescan:
+    """What the text alone says about a file (every bound errs on the safe side)."""
+
+    #: At least as many nodes as the file can hold.
+    nodes: int
+    #: The file could nest deeper than MAX_DEPTH (only `scan_events` can tell).
+    deep: bool
+    #: It could hold a tag, an anchor, an alias, a directive, a document marker or a complex
+    #: key (only `scan_events` can tell).
+    properties: bool
+    #: Text the optimistic parser may read otherwise than libyaml (tabs, NEL or U+2028/2029
+    #: line breaks, a byte-order mark inside the text): the positioned route reads it.
+    exotic: bool
+
+
+#: Most nesting the prescan lets through without asking `scan_events`: block nesting is at
+#: most the leading run of spaces and indicators plus a few, flow nesting at most the number
+#: of brackets that open a non-empty collection.
+_SAFE_INDENT = MAX_DEPTH // 2 - 4
+_SAFE_OPENERS = MAX_DEPTH // 2
+_DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{_SAFE_INDENT + 1}}}", re.M)
+#: Where a node property or other rare construct could begin: after the start of a line,
+#: whitespace or a flow indicator. Text such as "R&D" or "Act now!" does not match; "Food &
+#: Drink" does not either (an anchor's name cannot start with a space).
+_PROPERTY_AT = {
+    "!": re.compile(r"(?:^|[\s\[{,:])!"),
+    "&": re.compile(r"(?:^|[\s\[{,:])&[^\s\]},]"),
+    "*": re.compile(r"(?:^|[\s\[{,:])\*[^\s\]},]"),
+    "%": re.compile(r"^%", re.M),
+    "?": re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)"),
+    "-": re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.M),
+    ".": re.compile(r"^\.\.\.(?:\s|$)", re.M),
+    ":": re.compile(r"[\]}][ \t]*:(?:\s|$)"),  # a flow collection as a mapping key
+}
+_EXOTIC = re.compile("[\t\x85\u2028\u2029\ufeff]")
+
+
+def prescan(text: str) -> Prescan:
+    """Bounds from the text alone; each is a few passes of `str.count` over the text."""
+    count = text.count
+    openers = count("[") + count("{") - count("[]") - count("{}")
+    colons, dashes = count(":"), count("-")
+    # Every node but the root is a mapping key or value (an entry needs ':', '?', ',' or '{')
+    # or a sequence item (after '-', '[' or ',').
+    nodes = 1 + 2 * (colons + count("?") + count(",") + count("{")) + dashes + count("[")
+    deep = openers > _SAFE_OPENERS or _DEEP_INDENT.search(text) is not None
+    properties = False
+    for char, pattern in _PROPERTY_AT.items():
+        if char in text and pattern.search(text) is not None:
+            properties = True
+            break
+    return Prescan(nodes, deep, properties, _EXOTIC.search(text) is not None)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. The event scan: exact, with positions, bounded
+
+
+@dataclass
+class Scan:
+    """What `scan_events` found in a file that it did not refuse."""
+
+    duplicates: list[tuple[int, int, str]] = field(default_factory=list)
+    #: An explicit tag of the plain-data set (`!!str 12`): the positioned route reads it.
+    tags: bool = False
+    #: A mapping key that is a list or mapping: the positioned route reports it.
+    complex_keys: bool = False
+
+
+def scan_events(text: str, path: str) -> Scan:
+    """Walk libyaml's events once: refuse anchors, aliases, tags outside the plain-data set,
+    nesting deeper than MAX_DEPTH, more than MAX_NODES nodes, syntax errors and more than one
+    document, each with its position; collect repeated mapping keys. Memory: one frame per
+    open collection."""
+    from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml's parser
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    def refuse(message: str, mark: Any) -> DataError:
+        line, column = user_position(text, mark)
+        return DataError(path, message, line, column)
+
+    parser = CParser(text)
+    found = Scan()
+    # per open collection: [is_mapping, expecting_a_key, keys seen]
+    stack: list[list[Any]] = []
+    nodes = documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            kind = type(event).__name__
+            if kind == "StreamEndEvent":
+                break
+            if kind == "DocumentStartEvent":
+                documents += 1
+                if documents > 1:
+                    raise refuse(
+                        "the file holds more than one YAML document; keep one plan per file",
+                        event.start_mark,
+                    )
+                continue
+            if kind in ("MappingEndEvent", "SequenceEndEvent"):
+                stack.pop()
+                continue
+            if kind not in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent",
+                            "AliasEvent"):
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise DataError(path, f"the file is too large (more than {MAX_NODES:,} YAML nodes)")
+            if kind == "AliasEvent" or event.anchor is not None:
+                raise refuse(
+                    "YAML anchors and aliases (&, *) are not allowed; write each value out in full",
+                    event.start_mark,
+                )
+            tag = event.tag
+            if tag is not None and tag != "!":
+                if tag not in _SAFE_TAG_URIS:
+                    shown = tag.replace("tag:yaml.org,2002:", "!!")
+                    raise refuse(
+                        f"YAML tag {shown!r} is not allowed; a plan holds only plain data",
+                        event.start_mark,
+                    )
+                found.tags = True
+            elif tag == "!":
+                found.tags = True  # the non-specific tag: the positioned route decides
+            parent = stack[-1] if stack else None
+            is_key = parent is not None and parent[0] and parent[1]
+            if parent is not None and parent[0]:
+                parent[1] = not parent[1]
+            if is_key:
+                if kind == "ScalarEvent":
+                    assert parent is not None
+                    if event.value in parent[2]:
+                        line, column = user_position(text, event.start_mark)
+                        found.duplicates.append((line, column, event.value))
+                    parent[2].add(event.value)
+                else:
+                    found.complex_keys = True
+            if len(stack) + 1 > MAX_DEPTH:
+                raise refuse(
+                    f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)",
+                    event.start_mark,
+                )
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                stack.append([kind == "MappingStartEvent", True, set()])
+    except MarkedYAMLError as exc:
+        raise _marked_error(exc, path, text) from None
+    except YAMLError as exc:  # the reader's: a control character, ...
+        raise DataError(path, f"YAML error: {_one_line(str(exc))}") from None
+    found.duplicates.sort()
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The data, by either route
+
+
+def parse_yaml(text: str, path: str, *, route: str = "auto") -> Document:
+    """Parse YAML text safely into a Document. Raises DataError on any problem.
+
+    `route`: "auto" (the optimistic route when it can be taken, see the module's docstring)
+    or "positioned" (always the node tree). Both give the same data and the same errors."""
     if not text.strip():
         raise DataError(path, "the file is empty; expected a plan (plan, periods, themes, actions)")
+    checks = prescan(text)
+    if checks.nodes > MAX_NODES:
+        raise DataError(
+            path,
+            f"the file is too large: it could hold {checks.nodes:,} YAML nodes by its "
+            f"separators, and nzcli reads at most {MAX_NODES:,}",
+        )
+    scan = scan_events(text, path) if checks.deep or checks.properties else None
+    careful = checks.exotic or (scan is not None and (scan.tags or scan.complex_keys))
+    if route == "auto" and not careful:
+        doc = _optimistic(text, path, scan)
+        if doc is not None:
+            return _top_level(doc)
+    if scan is None and checks.exotic:
+        scan = scan_events(text, path)  # (the positioned route's composer may not see it)
+    return _top_level(_positioned(text, path))
+
+
+def _top_level(doc: Document) -> Document:
+    data = doc.data
+    if not isinstance(data, dict):
+        kinds: dict[type, str] = {list: "a list", str: "a string"}
+        kind = kinds.get(type(data), type(data).__name__)
+        raise DataError(
+            doc.path,
+            f"the top level must be a mapping (plan, periods, themes, actions), not {kind}",
+            1,
+            1,
+        )
+    return doc
+
+
+def _optimistic(text: str, path: str, scan: Scan | None) -> Document | None:
+    """The plain data by yaml-rs, or None when it does not take the text (the positioned
+    route then reads it, and reports what is wrong with it)."""
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - yaml-rs has no build for this platform
+        return None
+    policy = yaml_rs.DuplicateKeyPolicy
+    limits = yaml_rs.AliasLimits(
+        max_alias_expansions_per_anchor=0, max_total_replayed_events=0, max_replay_stack_depth=0
+    )
+    try:
+        data = yaml_rs.loads(
+            text,
+            parse_datetime=True,
+            alias_limits=limits,
+            duplicate_key_policy=policy.LastWins if scan and scan.duplicates else policy.Error,
+        )
+    except Exception:  # a syntax error, a repeated key, a number too long ...
+        if scan is None:
+            scan = scan_events(text, path)  # raises what the positioned route would
+            if scan.duplicates and not (scan.tags or scan.complex_keys):
+                return _optimistic(text, path, scan)
+        return None
+    if type(data) is list and scan is None and "\n---" in text:
+        return None  # several documents (yaml-rs gives a list): refused by the positioned route
+    doc = Document(path=path, text=text, data=data, duplicate_keys=scan.duplicates if scan else [])
+    from .spans import Locator
+
+    doc.locator = Locator(doc, _locate_fragment)
+    return doc
+
+
+#: Largest text located by composing its node tree (about 150 bytes of memory per byte);
+#: larger text is located by walking its events, in memory bounded by its depth.
+MAX_COMPOSED_LOCATE = 4 * 2**20
+
+
+def _locate_fragment(fragment: str, loc: Loc) -> tuple[int, int] | None:
+    """(line, column) of `loc` in a plan or a fragment of one, as the positioned route finds
+    it (by its node tree while small, else by its events)."""
+    try:
+        if len(fragment) <= MAX_COMPOSED_LOCATE:
+            return locate_in(_positioned(fragment, "<fragment>").root, loc, fragment)
+        return locate_by_events(fragment, loc)
+    except DataError:
+        return None
+
+
+def locate_by_events(text: str, loc: Loc) -> tuple[int, int] | None:
+    """(line, column) of `loc`, found as `locate_in` finds it, by walking libyaml's events up
+    to it (memory: none to speak of; time: up to the location)."""
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.error import YAMLError
+
+    parser = CParser(text)
+
+    def next_event() -> tuple[str, Any]:
+        event = parser.get_event()
+        return type(event).__name__, event
+
+    def skip(kind: str) -> None:
+        if kind not in ("MappingStartEvent", "SequenceStartEvent"):
+            return
+        depth = 1
+        while depth:
+            inner, _ = next_event()
+            if inner in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+            elif inner in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+
+    try:
+        kind, event = next_event()
+        while kind in ("StreamStartEvent", "DocumentStartEvent"):
+            kind, event = next_event()
+        mark = event.start_mark
+        for part in loc:
+            if kind == "MappingStartEvent":
+                while True:
+                    key_kind, key = next_event()
+                    if key_kind == "MappingEndEvent":
+                        return user_position(text, mark)
+                    if key_kind == "ScalarEvent" and key.value == str(part):
+                        mark = key.start_mark
+                        kind, event = next_event()
+                        break
+                    skip(key_kind)
+                    skip(next_event()[0])
+            elif kind == "SequenceStartEvent" and isinstance(part, int):
+                for _ in range(part):
+                    item_kind, _item = next_event()
+                    if item_kind == "SequenceEndEvent":
+                        return user_position(text, mark)
+                    skip(item_kind)
+                kind, event = next_event()
+                if kind == "SequenceEndEvent":
+                    return user_position(text, mark)
+                mark = event.start_mark
+            else:
+                break
+    except YAMLError:
+        pass
+    return user_position(text, mark)
+
+
+def _positioned(text: str, path: str) -> Document:
+    """The node tree (ruamel.yaml's C composer) and the data built from it. Only for text
+    whose depth is known to be bounded (by `prescan` or `scan_events`)."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = _safe_yaml()
     try:
         constructor, parser = yaml.get_constructor_parser(io.StringIO(text))
@@ -102,34 +450,25 @@ def parse_yaml(text: str, path: str) -> Document:
             root = parser.get_single_node()
             if root is None:
                 raise DataError(path, "the file holds no YAML document")
-            duplicates = _guard_nodes(root, path)
-            data = build_data(root, constructor, path)
+            duplicates = _guard_nodes(root, path, text)
+            data = build_data(root, constructor, path, text)
         finally:
             with contextlib.suppress(Exception):
                 parser.dispose()
     except DataError:
         raise
     except MarkedYAMLError as exc:
-        raise _marked_error(exc, path) from None
+        raise _marked_error(exc, path, text) from None
     except RecursionError:
         raise DataError(
             path, f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)"
         ) from None
     except YAMLError as exc:
         raise DataError(path, f"YAML error: {_one_line(str(exc))}") from None
-    if not isinstance(data, dict):
-        kinds: dict[type, str] = {list: "a list", str: "a string"}
-        kind = kinds.get(type(data), type(data).__name__)
-        raise DataError(
-            path,
-            f"the top level must be a mapping (plan, periods, themes, actions), not {kind}",
-            1,
-            1,
-        )
     return Document(path=path, text=text, data=data, root=root, duplicate_keys=duplicates)
 
 
-def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
+def _guard_nodes(root: Any, path: str, text: str = "") -> list[tuple[int, int, str]]:
     """Refuse anchors/aliases, tags, deep nesting and runaway size before anything is built.
 
     Returns the repeated mapping keys (line, column, key), for the caller to report.
@@ -145,8 +484,7 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
             raise DataError(
                 path,
                 f"the YAML is nested too deeply (more than {MAX_DEPTH} levels)",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                *user_position(text, node.start_mark),
             )
         if count > MAX_NODES:
             raise DataError(path, f"the file is too large (more than {MAX_NODES:,} YAML nodes)")
@@ -157,8 +495,7 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
             raise DataError(
                 path,
                 f"YAML tag {shown!r} is not allowed; a plan holds only plain data",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                *user_position(text, node.start_mark),
             )
         value = node.value
         if isinstance(value, list):
@@ -166,8 +503,7 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
                 raise DataError(
                     path,
                     "YAML anchors and aliases (&, *) are not allowed; write each value out in full",
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
+                    *user_position(text, node.start_mark),
                 )
             seen.add(id(node))
             if value and isinstance(value[0], tuple):
@@ -175,8 +511,7 @@ def _guard_nodes(root: Any, path: str) -> list[tuple[int, int, str]]:
                 for key_node, _ in value:
                     key = str(key_node.value)
                     if key in keys:
-                        mark = key_node.start_mark
-                        duplicates.append((mark.line + 1, mark.column + 1, key))
+                        duplicates.append((*user_position(text, key_node.start_mark), key))
                     keys.add(key)
             for item in value:
                 if isinstance(item, tuple):
@@ -197,7 +532,7 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
 
 
-def build_data(root: Any, constructor: Any, path: str) -> Any:
+def build_data(root: Any, constructor: Any, path: str, text: str = "") -> Any:
     """Plain Python data from a node tree that `_guard_nodes` has passed (plain tags only, no
     aliases, bounded depth). Does what ruamel's safe constructor does for these tags, in a
     fraction of the time (it was half of parsing a large plan); numbers, the rare case, are
@@ -215,12 +550,10 @@ def build_data(root: Any, constructor: Any, path: str) -> Any:
                 try:
                     out[key] = build(value_node)
                 except TypeError:  # an unhashable key: "? [a, b]"
-                    mark = key_node.start_mark
                     raise DataError(
                         path,
                         "a mapping key must be a plain value, not a list or mapping",
-                        mark.line + 1,
-                        mark.column + 1,
+                        *user_position(text, key_node.start_mark),
                     ) from None
             return out
         if suffix == _SEQ:
@@ -230,7 +563,15 @@ def build_data(root: Any, constructor: Any, path: str) -> Any:
         if suffix == _BOOL:
             return node.value.lower() == "true"
         if suffix == _INT and _DECIMAL.match(node.value):
-            return int(node.value)
+            try:
+                return int(node.value)
+            except ValueError:  # more digits than Python reads (4,300)
+                raise DataError(
+                    path,
+                    f"a number of {len(node.value):,} digits is too long to read; quote it "
+                    "if it is text",
+                    *user_position(text, node.start_mark),
+                ) from None
         if suffix == _FLOAT and _PLAIN_FLOAT.match(node.value):
             return float(node.value)
         return constructor.construct_object(node, deep=True)  # 0x1F, 1_000, .inf, 1e3 …
@@ -238,7 +579,7 @@ def build_data(root: Any, constructor: Any, path: str) -> Any:
     return build(root)
 
 
-def _marked_error(exc: Any, path: str) -> DataError:
+def _marked_error(exc: Any, path: str, text: str = "") -> DataError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
     name = type(exc).__name__
@@ -248,8 +589,7 @@ def _marked_error(exc: Any, path: str) -> DataError:
         return DataError(
             path,
             f"duplicate key: {text}",
-            key_mark.line + 1 if key_mark else None,
-            key_mark.column + 1 if key_mark else None,
+            *(user_position(text, key_mark) if key_mark else (None, None)),
         )
     message = _one_line(str(problem))
     if "constructor for the tag" in message:
@@ -258,7 +598,7 @@ def _marked_error(exc: Any, path: str) -> DataError:
         message = f"YAML syntax error: {message}"
     if mark is None:
         return DataError(path, message)
-    return DataError(path, message, mark.line + 1, mark.column + 1)
+    return DataError(path, message, *user_position(text, mark))
 
 
 def _one_line(text: str) -> str:
