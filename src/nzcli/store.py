@@ -16,15 +16,22 @@ from .model import Plan
 from .storage.files import (
     DATA_ENV,
     DEFAULT_LOCK_TIMEOUT,
+    FileChanged,
+    FileState,
     atomic_write,
     decode_text,
     locked,
-    read_bytes,
+    read_file,
+    real_path,
     remove_stale_temporaries,
 )
 from .storage.validate import id_prefix, validate_document
 from .storage.yaml_rt import EditSlot, edit_text
 from .storage.yaml_safe import Document, parse_yaml
+
+#: How often an edit is tried again when the file changed under it (another program wrote
+#: it between nzcli's reading it and writing it back).
+EDIT_TRIES = 3
 
 # ---------------------------------------------------------------------------------------------
 # Where the data is
@@ -60,14 +67,15 @@ def load_plan(
 
     environ = os.environ if env is None else env
     resolved = resolve_data_path(path, environ)
-    raw = read_bytes(resolved)
-    entry = cache.entry_for(resolved, raw, environ)
+    raw, _state = read_file(resolved)
+    entry = cache.entry_for(real_path(resolved), raw, environ)
     with _gc_paused():
         cached = entry.load() if entry is not None else None
         if cached is not None:
             return cached.with_source(str(resolved))
-        doc = parse_yaml(decode_text(raw, resolved), str(resolved))
+        text = decode_text(raw, resolved)
         del raw
+        doc = parse_yaml(text, str(resolved))
         plan, problems = validate_document(doc)
         if plan is None:
             first = problems[0]
@@ -76,10 +84,19 @@ def load_plan(
             raise DataError(
                 doc.path, f"{id_prefix(first)}{first.message}{tail}", first.line, first.column
             )
-        del doc
         if entry is not None:
-            entry.save(plan)
+            entry.save(plan, _spans_of(doc))
+        del doc
     return plan
+
+
+def _spans_of(doc: Document) -> Any:
+    """The spans of a valid document's text (for the cache entry), or None."""
+    from .storage.spans import scan_spans
+
+    locator = doc.locator
+    spans = getattr(locator, "_spans", False)
+    return spans if spans is not False else scan_spans(doc.text, doc.data)
 
 
 @contextlib.contextmanager
@@ -131,6 +148,7 @@ def edit_file(
     *,
     dry_run: bool = False,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
+    env: Mapping[str, str] | None = None,
 ) -> Edit:
     """Read, change, validate and write the data file as one locked transaction.
 
@@ -138,27 +156,59 @@ def edit_file(
     `edit_text`; it raises to refuse. The new text must parse and validate as `nzcli check`
     wants, and must differ from the old only in the edited slots, or nothing is written.
     The write is atomic; a dry run reads without taking the lock and writes nothing. Line
-    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them.
+    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them. A symbolic link is followed:
+    the real file is locked and written, the link stays.
+
+    When the cache trusts the file's current bytes (`storage.quick_edit`), only the edited
+    slots are read, checked and written again, and the new cache entry is written too, so
+    the next command is quick; else the whole file is parsed and validated, before and after
+    (`doc` then has its node tree). A file that changes while it is read, or between reading
+    and writing, is read again (up to EDIT_TRIES times); nothing read torn is written back.
     """
+    environ = os.environ if env is None else env
+    real = real_path(Path(path))
     if dry_run:
-        return _edit(path, plan_edits, dry_run=True)
-    with locked(path, timeout):
-        remove_stale_temporaries(path)
-        return _edit(path, plan_edits, dry_run=False)
+        return _edit(Path(path), real, plan_edits, dry_run=True, env=environ)
+    with locked(real, timeout):
+        remove_stale_temporaries(real)
+        for attempt in range(EDIT_TRIES):
+            try:
+                return _edit(Path(path), real, plan_edits, dry_run=False, env=environ)
+            except FileChanged:
+                if attempt == EDIT_TRIES - 1:
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _edit(
     path: Path,
+    real: Path,
     plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
     *,
     dry_run: bool,
+    env: Mapping[str, str],
 ) -> Edit:
-    raw = read_bytes(path)
+    from .storage import cache
+
+    raw, state = read_file(real)
     bom = raw.startswith(b"\xef\xbb\xbf")
     original = decode_text(raw, path)
     crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
     text = original.replace("\r\n", "\n") if crlf else original
-    doc = parse_yaml(text, str(path))
+    del original
+    entry = cache.entry_for(real, raw, env)
+    del raw
+
+    def encode(after: str) -> bytes:
+        out = after.replace("\n", "\r\n") if crlf else after
+        return (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+
+    trusted = entry.load_trusted() if entry is not None and not crlf else None
+    if trusted is not None:
+        done = _quick(path, real, text, trusted, plan_edits, dry_run, state, entry, encode)
+        if done is not None:
+            return done
+    doc = parse_yaml(text, str(path), route="positioned")
     plan, problems = validate_document(doc)
     if plan is None:
         first = problems[0]
@@ -171,7 +221,11 @@ def _edit(
             first.column,
         )
     edits = plan_edits(doc, plan)
-    after = edit_text(doc, edits)
+    from .storage.quick_edit import layout_of
+    from .storage.spans import scan_spans
+
+    spans = scan_spans(text, doc.data)
+    after = edit_text(doc, edits, layout_of(text, spans, doc) if edits else None)
     if after == text:
         return Edit(path, text, text, written=False)
     new_doc = _refuse_invalid(after, doc.path)
@@ -181,9 +235,44 @@ def _edit(
             "nothing was written"
         )
     if not dry_run:
-        out = after.replace("\n", "\r\n") if crlf else after
-        atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8"))
+        data = encode(after)
+        atomic_write(real, data, expect=state)
+        new_plan, _ = validate_document(new_doc)
+        if entry is not None and new_plan is not None:
+            entry.replaced(cache.plan_key(data)).save(new_plan, scan_spans(after, new_doc.data))
     return Edit(path, text, after, written=not dry_run)
+
+
+def _quick(
+    path: Path,
+    real: Path,
+    text: str,
+    trusted: Any,
+    plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
+    dry_run: bool,
+    state: FileState,
+    entry: Any,
+    encode: Callable[[str], bytes],
+) -> Edit | None:
+    """The quick path (`storage.quick_edit`), or None to take the slow one."""
+    from .storage import cache
+    from .storage.quick_edit import quick_edit
+
+    plan = trusted.plan.with_source(str(path))
+    doc = Document(path=str(path), text=text, data=None)
+    edits = plan_edits(doc, plan)
+    if not edits:
+        return Edit(path, text, text, written=False)
+    done = quick_edit(text, str(path), trusted, edits)
+    if done is None:
+        return None
+    if done.text == text:
+        return Edit(path, text, text, written=False)
+    if not dry_run:
+        data = encode(done.text)
+        atomic_write(real, data, expect=state)
+        entry.replaced(cache.plan_key(data)).save(done.plan, done.spans, done.payload)
+    return Edit(path, text, done.text, written=not dry_run)
 
 
 def _refuse_invalid(text: str, path: str) -> Document:
@@ -206,11 +295,13 @@ def _blank(data: Any, slots: Iterable[EditSlot]) -> Any:
     if not isinstance(data, dict):
         return data
     out = dict(data)
+    copied: set[str] = set()
     for slot in slots:
         if len(slot) == 1:
             out[slot[0]] = None
         elif isinstance(out.get(slot[0]), list) and 0 <= slot[1] < len(out[slot[0]]):
-            items = list(out[slot[0]])
-            items[slot[1]] = None
-            out[slot[0]] = items
+            if slot[0] not in copied:  # one copy per list, however many items are edited
+                out[slot[0]] = list(out[slot[0]])
+                copied.add(slot[0])
+            out[slot[0]][slot[1]] = None
     return out
