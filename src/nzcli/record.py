@@ -290,6 +290,7 @@ def plan_import(
     bad_lines: set[int] = set()
     seen: dict[str, int] = {}
     planned: list[tuple[int, Action, UpdateFields, int]] = []
+    position = {id(a): i for i, a in enumerate(plan.actions)}  # not .index(): import is linear
 
     def bad(row: SheetRow, message: str) -> None:
         problems.append(f"{name}:{row.line}: {message}")
@@ -321,7 +322,7 @@ def plan_import(
         if row.text:
             fields.text = vocab.clean_text(row.text)
         if not fields.empty() and row.line not in bad_lines:
-            planned.append((plan.actions.index(action), action, fields, row.line))
+            planned.append((position[id(action)], action, fields, row.line))
     if problems:
         count = len(bad_lines)
         raise ImportRejected(
@@ -360,8 +361,11 @@ def import_csv(
                 f"{period.id} ({period.name})"
             )
         edits: Edits = {}
+        known = set(notes)
         for index, action, fields, _line in planned:
-            edits[("actions", index)] = _import_change(action, period.id, fields, changed, notes)
+            edits[("actions", index)] = _import_change(
+                action, period.id, fields, changed, notes, known
+            )
         return edits
 
     edit = edit_file(path, plan_edits, dry_run=dry_run, timeout=timeout)
@@ -381,10 +385,14 @@ def _import_change(
     fields: UpdateFields,
     changed: dict[str, list[str]],
     notes: list[str],
+    known: set[str],
 ) -> Callable[[Any], None]:
     def change(node: Any) -> None:
         mine: list[str] = []
         changed[action.id] = apply_update(node, action, period_id, fields, mine)
-        notes.extend(n for n in mine if n not in notes)
+        for note in mine:  # each note once (a set: a long import's notes are not searched)
+            if note not in known:
+                notes.append(note)
+                known.add(note)
 
     return change

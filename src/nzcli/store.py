@@ -193,14 +193,20 @@ def _edit(
     raw, state = read_file(real)
     bom = raw.startswith(b"\xef\xbb\xbf")
     original = decode_text(raw, path)
-    crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
-    text = original.replace("\r\n", "\n") if crlf else original
+    # Line ends as the file has them, LF while it is edited: CRLF (Windows), CR alone (old Macs)
+    ends = "\n"
+    if "\r\n" in original and original.count("\r\n") == original.count("\n"):
+        ends = "\r\n"
+    elif "\r" in original and "\n" not in original:
+        ends = "\r"
+    crlf = ends != "\n"
+    text = original.replace(ends, "\n") if crlf else original
     del original
     entry = cache.entry_for(real, raw, env)
     del raw
 
     def encode(after: str) -> bytes:
-        out = after.replace("\n", "\r\n") if crlf else after
+        out = after.replace("\n", ends) if crlf else after
         return (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
 
     trusted = entry.load_trusted() if entry is not None and not crlf else None

@@ -23,8 +23,7 @@ from typing import Any
 #: Where a value sits in a plan's data: ("actions", 3, "rag").
 Loc = tuple[str | int, ...]
 
-_TOP_KEY = re.compile(r"^[^\s#]", re.M)
-_TRAILING = re.compile(r"(?:\n[ \t]*(?:#[^\n]*)?)+\Z")
+_TOP_KEY = re.compile(r"\n[^\s#]")  # (a literal first: the regex engine skips ahead)
 
 
 @dataclass(frozen=True)
@@ -67,12 +66,16 @@ class Spans:
 def _trim(text: str, start: int, stop: int) -> int:
     """`stop` moved back over trailing blank and comment lines (to the end of the last line
     of content, newline included)."""
-    chunk = text[start:stop]
-    if chunk.endswith("\n"):
-        chunk = chunk[:-1]
-    match = _TRAILING.search(chunk)
-    end = start + (match.start() if match else len(chunk))
-    return end + 1 if end < len(text) and text[end] == "\n" else end
+    end = stop
+    while end > start:
+        line_start = text.rfind("\n", start, end - 1) + 1
+        if line_start <= start:
+            break
+        stripped = text[line_start:end].strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        end = line_start
+    return end
 
 
 def scan_spans(text: str, data: Any) -> Spans | None:
@@ -80,7 +83,9 @@ def scan_spans(text: str, data: Any) -> Spans | None:
     prove them (see the module's docstring)."""
     if not isinstance(data, dict) or "\r" in text or not text.endswith("\n"):
         return None
-    starts = [m.start() for m in _TOP_KEY.finditer(text)]
+    starts = [m.start() + 1 for m in _TOP_KEY.finditer(text)]
+    if text[:1] not in ("", " ", "\t", "\n", "#"):
+        starts.insert(0, 0)
     if len(starts) != len(data):
         return None
     keys: dict[str, tuple[int, int]] = {}
@@ -97,8 +102,8 @@ def scan_spans(text: str, data: Any) -> Spans | None:
         first = re.compile(r"^([ \t]*)-(?:[ \t]|$)", re.M).search(text, body, stop)
         if first is None:
             return None
-        dash = re.compile(r"^" + re.escape(first.group(1)) + r"-(?:[ \t]|$)", re.M)
-        found = [m.start() for m in dash.finditer(text, body, stop)]
+        dash = re.compile("\n" + re.escape(first.group(1)) + "-[ \t\n]")
+        found = [first.start()] + [m.start() + 1 for m in dash.finditer(text, first.start(), stop)]
         if len(found) != len(items):
             return None
         for a, b in zip(found, [*found[1:], stop], strict=True):
@@ -134,11 +139,14 @@ class Locator:
     def __call__(self, loc: Loc) -> tuple[int | None, int | None]:
         text = self.doc.text
         spans = self.spans
-        if not loc:
-            return 1, 1
+        if not loc and spans is not None and spans.keys:
+            return self._line_of(min(start for start, _ in spans.keys.values()))
         data = self.doc.data
         if isinstance(data, dict) and str(loc[0]) not in {str(k) for k in data}:
-            return 1, 1  # a key the file does not have: the top level's position
+            # a key the file does not have: where the top-level mapping starts
+            if spans is not None and spans.keys:
+                return self._line_of(min(start for start, _ in spans.keys.values()))
+            return self._whole(())
         if spans is None or str(loc[0]) not in spans.keys:
             return self._whole(loc)
         key = str(loc[0])

@@ -43,12 +43,11 @@ Layout = tuple[int, int, int]
 CANONICAL_LAYOUT: Layout = (2, 4, 2)
 
 
-@functools.cache
 def rt_yaml(layout: Layout = CANONICAL_LAYOUT) -> Any:
     """ruamel.yaml round-trip settings matching the data file (a no-op load and dump of
     data/actions.yaml is byte-identical): quotes kept, long strings on one line, the file's
-    indentation, None written as `null`. One instance per layout, made once (a large import
-    loads and dumps thousands of fragments)."""
+    indentation, None written as `null`. A new instance each time: one used again keeps
+    what it read before, and every later load gets slower."""
     from ruamel.yaml import YAML
 
     mapping, sequence, offset = layout
@@ -79,7 +78,7 @@ def guess_layout(doc: Document) -> Layout:
     (the canonical layout for anything not found or not usable)."""
     if doc.root is None:  # read without positions: the node tree is needed here
         doc = parse_yaml(doc.text, doc.path, route="positioned")
-    lines = doc.text.split("\n")
+    lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", doc.text)  # as libyaml counts lines
     mapping = sequence = offset = None
     queue = [doc.root] if doc.root is not None else []
     while queue and (mapping is None or sequence is None):

@@ -157,37 +157,61 @@ class Prescan:
 _SAFE_INDENT = MAX_DEPTH // 2 - 4
 _SAFE_OPENERS = MAX_DEPTH // 2
 _DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{_SAFE_INDENT + 1}}}", re.M)
-#: Where a node property or other rare construct could begin: after the start of a line,
-#: whitespace or a flow indicator. Text such as "R&D" or "Act now!" does not match; "Food &
-#: Drink" does not either (an anchor's name cannot start with a space).
-_PROPERTY_AT = {
-    "!": re.compile(r"(?:^|[\s\[{,:])!"),
-    "&": re.compile(r"(?:^|[\s\[{,:])&[^\s\]},]"),
-    "*": re.compile(r"(?:^|[\s\[{,:])\*[^\s\]},]"),
-    "%": re.compile(r"^%", re.M),
-    "?": re.compile(r"(?:^|[\s\[{,])\?(?:\s|$)"),
-    "-": re.compile(r"^(?:---|\.\.\.)(?:\s|$)", re.M),
-    ".": re.compile(r"^\.\.\.(?:\s|$)", re.M),
-    ":": re.compile(r"[\]}][ \t]*:(?:\s|$)"),  # a flow collection as a mapping key
-}
-_EXOTIC = re.compile("[\t\x85\u2028\u2029\ufeff]")
+#: What may stand before a node property (a tag, an anchor, an alias) or a complex key's `?`:
+#: the start of a line, whitespace or a flow indicator. Text such as "R&D" or "Act now!" has
+#: none; "Food & Drink" neither (an anchor's name cannot start with a space).
+_BEFORE_PROPERTY = frozenset(" \t\r\n[{,:")
+_BEFORE_QUESTION = frozenset(" \t\r\n[{,")
+_NOT_A_NAME = frozenset(" \t\r\n]},")
+
+
+def _occurs(text: str, char: str, before: frozenset[str], after: Callable[[str], bool]) -> bool:
+    """True when `char` occurs after one of `before` (or first) and before a character for
+    which `after` holds (or last): one `str.find` per occurrence of `char`."""
+    at = text.find(char)
+    while at != -1:
+        if (at == 0 or text[at - 1] in before) and after(text[at + 1 : at + 2]):
+            return True
+        at = text.find(char, at + 1)
+    return False
+
+
+def _has_properties(text: str) -> bool:
+    """Could the text hold a tag, anchor, alias, directive, document marker or complex key?"""
+    if _occurs(text, "!", _BEFORE_PROPERTY, lambda _next: True):
+        return True
+    for char in "&*":
+        if _occurs(text, char, _BEFORE_PROPERTY, lambda nxt: nxt not in _NOT_A_NAME):
+            return True
+    if _occurs(text, "?", _BEFORE_QUESTION, lambda nxt: nxt in ("", " ", "\t", "\r", "\n")):
+        return True
+    if text.startswith(("%", "---", "...")) or any(
+        marker in text for marker in ("\n%", "\n---", "\n...")
+    ):
+        return True
+    # a flow collection as a mapping key: `[a, b]: c`
+    for close in "]}":
+        at = text.find(close)
+        while at != -1:
+            rest = text[at + 1 : at + 40].lstrip(" \t")
+            if rest.startswith(":") and rest[1:2] in ("", " ", "\t", "\r", "\n"):
+                return True
+            at = text.find(close, at + 1)
+    return False
 
 
 def prescan(text: str) -> Prescan:
-    """Bounds from the text alone; each is a few passes of `str.count` over the text."""
+    """Bounds from the text alone: a few passes of `str.count` and `str.find` over it."""
     count = text.count
     openers = count("[") + count("{") - count("[]") - count("{}")
-    colons, dashes = count(":"), count("-")
     # Every node but the root is a mapping key or value (an entry needs ':', '?', ',' or '{')
     # or a sequence item (after '-', '[' or ',').
-    nodes = 1 + 2 * (colons + count("?") + count(",") + count("{")) + dashes + count("[")
-    deep = openers > _SAFE_OPENERS or _DEEP_INDENT.search(text) is not None
-    properties = False
-    for char, pattern in _PROPERTY_AT.items():
-        if char in text and pattern.search(text) is not None:
-            properties = True
-            break
-    return Prescan(nodes, deep, properties, _EXOTIC.search(text) is not None)
+    nodes = 1 + 2 * (count(":") + count("?") + count(",") + count("{")) + count("-") + count("[")
+    deep = openers > _SAFE_OPENERS or "\n" + " " * (_SAFE_INDENT + 1) in text
+    if not deep and any(run in text for run in ("- -", "-\t", "? ", "?\t", "\t", ": -")):
+        deep = _DEEP_INDENT.search(text) is not None  # indicators mixed into an indentation
+    exotic = any(char in text for char in "\t\x85\u2028\u2029\ufeff")
+    return Prescan(nodes, deep, _has_properties(text), exotic)
 
 
 # ---------------------------------------------------------------------------------------------
