@@ -135,13 +135,25 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
                 continue
             seen.add(loc)
             problems.append(problem(loc, _pydantic_message(err), "schema"))
-        return None, problems
+        return None, _confirmed(doc, problems)
     if problems:
-        return None, problems
+        return None, _confirmed(doc, problems)
     plan = _records(validated).with_source(doc.path)
     for loc, _aid, message in cross_references(plan):
         problems.append(problem(loc, message, "reference"))
-    return (plan if not problems else None), problems
+    return (plan if not problems else None), _confirmed(doc, problems)
+
+
+def _confirmed(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """The problems of a document read by the optimistic route, once libyaml agrees that its
+    text is YAML at all: where it does not, its syntax error (a DataError) is the file's
+    error, as the positioned route reports it. (Only for a file with problems: a valid plan
+    is never read twice.)"""
+    if problems and doc.root is None and doc.locator is not None:
+        from .yaml_safe import scan_events
+
+        scan_events(doc.text, doc.path)
+    return problems
 
 
 def _records(validated: schema.Plan) -> Plan:

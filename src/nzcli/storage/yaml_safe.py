@@ -165,6 +165,15 @@ _BEFORE_QUESTION = frozenset(" \t\r\n[{,")
 _NOT_A_NAME = frozenset(" \t\r\n]},")
 
 
+#: Characters libyaml's reader refuses (yaml-rs takes them): the positioned route refuses them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+#: What could be a YAML timestamp (2024-06-30): ruamel.yaml types it, and nzcli refuses that
+#: tag, so such a file is read by the positioned route.
+_TIMESTAMP = re.compile("[0-9]{4}-[0-9][0-9]?-[0-9]")
+
+
 def _occurs(text: str, char: str, before: frozenset[str], after: Callable[[str], bool]) -> bool:
     """True when `char` occurs after one of `before` (or first) and before a character for
     which `after` holds (or last): one `str.find` per occurrence of `char`."""
@@ -210,7 +219,11 @@ def prescan(text: str) -> Prescan:
     deep = openers > _SAFE_OPENERS or "\n" + " " * (_SAFE_INDENT + 1) in text
     if not deep and any(run in text for run in ("- -", "-\t", "? ", "?\t", "\t", ": -")):
         deep = _DEEP_INDENT.search(text) is not None  # indicators mixed into an indentation
-    exotic = any(char in text for char in "\t\x85\u2028\u2029\ufeff")
+    exotic = (
+        any(char in text for char in "\t\x85\u2028\u2029\ufeff")
+        or _UNPRINTABLE.search(text) is not None
+        or _TIMESTAMP.search(text) is not None
+    )
     return Prescan(nodes, deep, _has_properties(text), exotic)
 
 
@@ -370,7 +383,7 @@ def _optimistic(text: str, path: str, scan: Scan | None) -> Document | None:
     try:
         data = yaml_rs.loads(
             text,
-            parse_datetime=True,
+            parse_datetime=False,
             alias_limits=limits,
             duplicate_key_policy=policy.LastWins if scan and scan.duplicates else policy.Error,
         )
@@ -380,8 +393,9 @@ def _optimistic(text: str, path: str, scan: Scan | None) -> Document | None:
             if scan.duplicates and not (scan.tags or scan.complex_keys):
                 return _optimistic(text, path, scan)
         return None
-    if type(data) is list and scan is None and "\n---" in text:
-        return None  # several documents (yaml-rs gives a list): refused by the positioned route
+    if type(data) is not dict:
+        return None  # not a plan (or several documents: yaml-rs gives a list); the positioned
+        # route says which, in its own words
     doc = Document(path=path, text=text, data=data, duplicate_keys=scan.duplicates if scan else [])
     from .spans import Locator
 
@@ -556,6 +570,22 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
 
 
+def _big_int(digits: str) -> int:
+    """int(digits), however many digits (Python refuses more than 4,300 by default; yaml-rs
+    reads them all): both routes give the same number, and the rules refuse it if too big."""
+    try:
+        return int(digits)
+    except ValueError:
+        import sys
+
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)
+        try:
+            return int(digits)
+        finally:
+            sys.set_int_max_str_digits(limit)
+
+
 def build_data(root: Any, constructor: Any, path: str, text: str = "") -> Any:
     """Plain Python data from a node tree that `_guard_nodes` has passed (plain tags only, no
     aliases, bounded depth). Does what ruamel's safe constructor does for these tags, in a
@@ -587,15 +617,7 @@ def build_data(root: Any, constructor: Any, path: str, text: str = "") -> Any:
         if suffix == _BOOL:
             return node.value.lower() == "true"
         if suffix == _INT and _DECIMAL.match(node.value):
-            try:
-                return int(node.value)
-            except ValueError:  # more digits than Python reads (4,300)
-                raise DataError(
-                    path,
-                    f"a number of {len(node.value):,} digits is too long to read; quote it "
-                    "if it is text",
-                    *user_position(text, node.start_mark),
-                ) from None
+            return _big_int(node.value)
         if suffix == _FLOAT and _PLAIN_FLOAT.match(node.value):
             return float(node.value)
         return constructor.construct_object(node, deep=True)  # 0x1F, 1_000, .inf, 1e3 …
