@@ -227,6 +227,9 @@ class Entry:
             line = json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii")
             if not usable_folder(self.folder):
                 return
+            with contextlib.suppress(OSError):
+                if not _private(os.lstat(self.path), folder=False):
+                    self.path.unlink()  # not the user's own: replaced by one that is
             atomic_write(self.path, line + b"\n" + payload, durable=False, new_mode=0o600)
             _prune(self.folder, keep=self.path)
         except Exception:  # read-only folder, full disk, ...: run uncached

@@ -101,7 +101,9 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
         if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
             with contextlib.suppress(Exception):
                 raw_id = actions_raw[loc[1]].get("id")  # type: ignore[index]
-                return str(raw_id) if raw_id is not None else ""
+                if raw_id is None:
+                    return ""
+                return str(raw_id) if len(str(raw_id)) <= 40 else shorten(str(raw_id))
         return ""
 
     def problem(loc: Loc, message: str, code: str) -> Problem:
