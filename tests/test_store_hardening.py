@@ -5,17 +5,14 @@ Each test is a case that failed before: a class of the issue, tried at its root.
 from __future__ import annotations
 
 import os
-import resource
 import stat
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, SHIPPED, Run
+from conftest import FIXTURES, Run
 from nzcli.errors import DataError
 from nzcli.storage import files
 from nzcli.store import load_plan

@@ -6,13 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED
 from nzcli.errors import DataError
 from nzcli.storage import files
 from nzcli.store import load_plan
