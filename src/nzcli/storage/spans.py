@@ -129,6 +129,7 @@ class Locator:
         self.doc = doc
         self.locate_fragment = locate_fragment
         self._spans: Spans | bool | None = False
+        self._counted = (0, 0)
 
     @property
     def spans(self) -> Spans | None:
@@ -167,7 +168,7 @@ class Locator:
         if found is None:
             return self._whole(loc)
         line, column = found
-        return text.count("\n", 0, start) + line - framed, column
+        return self._lines_before(start) + line - framed, column
 
     def _key_line(self, span: tuple[int, int], key: str) -> tuple[int, int] | None:
         """An action's own key, found by its line: at the column of the action's first key
@@ -193,11 +194,22 @@ class Locator:
         else:
             at = first.end()
         if text[at] in "\"'" or text.startswith(key, at):
-            return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+            return self._lines_before(at) + 1, at - text.rfind("\n", 0, at)
         return None
 
     def _line_of(self, offset: int) -> tuple[int, int]:
-        return self.doc.text.count("\n", 0, offset) + 1, 1
+        return self._lines_before(offset) + 1, 1
+
+    def _lines_before(self, offset: int) -> int:
+        """Line breaks before `offset`, counted on from the last offset asked about (`check`
+        asks in file order: counting from the start each time made it quadratic)."""
+        last, lines = self._counted
+        if offset < last:
+            last, lines = 0, 0
+        text: str = self.doc.text
+        lines += text.count("\n", last, offset)
+        self._counted = (offset, lines)
+        return lines
 
     def _whole(self, loc: Loc) -> tuple[int | None, int | None]:
         """The whole text parsed with positions (a file whose lines prove no spans)."""
