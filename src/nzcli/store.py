@@ -272,12 +272,15 @@ def _quick(
     done = quick_edit(text, str(path), trusted, edits)
     if done is None:
         return None
+    trusted.payload = b""  # (memory: the new payload is made)
     if done.text == text:
         return Edit(path, text, text, written=False)
     if not dry_run:
         data = encode(done.text)
         atomic_write(real, data, expect=state)
-        entry.replaced(cache.plan_key(data)).save(done.plan, done.spans, done.payload)
+        key = cache.plan_key(data)
+        del data
+        entry.replaced(key).save(done.plan, done.spans, done.payload)
     return Edit(path, text, done.text, written=not dry_run)
 
 
