@@ -190,7 +190,7 @@ def _edit(
 ) -> Edit:
     from .storage import cache
 
-    raw, state = read_file(real)
+    raw, state = read_file(real, digest=True)
     bom = raw.startswith(b"\xef\xbb\xbf")
     original = decode_text(raw, path)
     # Line ends as the file has them, LF while it is edited: CRLF (Windows), CR alone (old Macs)

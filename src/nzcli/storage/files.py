@@ -67,14 +67,15 @@ class FileState:
     sha256: str
 
     @classmethod
-    def of(cls, st: os.stat_result, raw: bytes) -> FileState:
+    def of(cls, st: os.stat_result, raw: bytes, digest: bool = True) -> FileState:
+        """`digest`: hash the content too (an edit's check before it writes; a read skips it)."""
         return cls(
             st.st_dev,
             st.st_ino,
             st.st_size,
             st.st_mtime_ns,
             st.st_ctime_ns,
-            hashlib.sha256(raw).hexdigest(),
+            hashlib.sha256(raw).hexdigest() if digest else "",
         )
 
     def same_stat(self, st: os.stat_result) -> bool:
@@ -101,18 +102,21 @@ def read_bytes(path: Path, limit: int = MAX_DATA_BYTES) -> bytes:
     return read_file(path, limit)[0]
 
 
-def read_file(path: Path, limit: int = MAX_DATA_BYTES) -> tuple[bytes, FileState]:
+def read_file(
+    path: Path, limit: int = MAX_DATA_BYTES, *, digest: bool = False
+) -> tuple[bytes, FileState]:
     """A regular file's bytes and its state, read whole and unchanged.
 
     Refused with a DataError, before reading anything: a missing or unreadable file, a
     folder, anything but a regular file (a FIFO, /dev/zero and other devices, a socket: they
     would hang or never end), a file larger than `limit` bytes. A file that changes while it
     is read (an editor saving it in place) is read again, a few times, and refused if it never
-    holds still: nzcli never takes part of a file for the whole."""
+    holds still: nzcli never takes part of a file for the whole. `digest`: the state also
+    holds the content's SHA-256 (for `atomic_write`'s `expect`)."""
     for attempt in range(READ_TRIES):
         if attempt:
             time.sleep(READ_PAUSE * 2 ** (attempt - 1))
-        got = _read_once(Path(path), limit)
+        got = _read_once(Path(path), limit, digest)
         if got is not None:
             return got
     raise FileChanged(
@@ -147,7 +151,7 @@ def _too_large(path: Path, size: int, limit: int) -> DataError:
     )
 
 
-def _read_once(path: Path, limit: int) -> tuple[bytes, FileState] | None:
+def _read_once(path: Path, limit: int, digest: bool) -> tuple[bytes, FileState] | None:
     """One read; None when the file changed while it was read."""
     try:
         before = os.stat(path)
@@ -162,7 +166,9 @@ def _read_once(path: Path, limit: int) -> tuple[bytes, FileState] | None:
             chunks: list[bytes] = []
             total = 0
             while total <= limit:
-                chunk = os.read(fd, min(16 * MiB, limit + 1 - total))
+                # the whole file in one read where it can be (no copy to join the pieces)
+                want = before.st_size + 1 if not chunks else 16 * MiB
+                chunk = os.read(fd, min(want, limit + 1 - total))
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -182,9 +188,9 @@ def _read_once(path: Path, limit: int) -> tuple[bytes, FileState] | None:
         raise DataError(path, "cannot read the file: permission denied") from None
     except OSError as exc:
         raise DataError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    raw = b"".join(chunks)
+    raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     same = (opened.st_dev, opened.st_ino) == (before.st_dev, before.st_ino)
-    state = FileState.of(opened, raw)
+    state = FileState.of(opened, raw, digest)
     if not same or not state.same_stat(after) or len(raw) != after.st_size:
         return None
     return raw, state
@@ -252,7 +258,7 @@ def unchanged_since(path: Path, state: FileState) -> bool:
         st = os.stat(path)
         if not state.same_stat(st):
             return False
-        raw, now = read_file(path, state.size)
+        raw, now = read_file(path, state.size, digest=True)
     except DataError:
         return False
     return now.sha256 == state.sha256 and len(raw) == state.size
