@@ -124,7 +124,7 @@ def _code_fingerprint() -> str:
     development) and the installed pydantic and pydantic-core (found, not imported)."""
     here = Path(__file__).parent
     files = [here.parent / name for name in ("model.py", "schema.py", "vocab.py")]
-    files += [here / name for name in ("yaml_safe.py", "validate.py", "cache.py")]
+    files += [here / name for name in ("yaml_safe.py", "yaml_scan.py", "validate.py", "cache.py")]
     for package in ("pydantic", "pydantic_core"):
         try:
             spec = find_spec(package)
