@@ -6,8 +6,8 @@
    the text alone, how deeply the file can nest and how many YAML nodes it can hold, and flag
    the characters that could start a tag, an anchor, an alias, a directive or a complex key.
    A file that could hold more than `MAX_NODES` nodes is refused here, before it is parsed.
-2. When the prescan cannot rule them out, `scan_events` (both in `yaml_scan`): libyaml's event stream (iterative:
-   no recursion, memory bounded by the depth), which refuses tags, anchors and aliases,
+2. When the prescan cannot rule them out, `scan_events` (both in `yaml_scan`): libyaml's
+   event stream (iterative: no recursion, memory bounded by the depth), which refuses tags, anchors and aliases,
    nesting deeper than `MAX_DEPTH` and syntax errors, each with its line, and notes repeated
    keys. Only then is anything composed: ruamel.yaml's C composer recurses once per level
    and would crash on a file of deeply nested brackets.
