@@ -7,10 +7,10 @@
    the characters that could start a tag, an anchor, an alias, a directive or a complex key.
    A file that could hold more than `MAX_NODES` nodes is refused here, before it is parsed.
 2. When the prescan cannot rule them out, `scan_events` (both in `yaml_scan`): libyaml's
-   event stream (iterative: no recursion, memory bounded by the depth), which refuses tags, anchors and aliases,
-   nesting deeper than `MAX_DEPTH` and syntax errors, each with its line, and notes repeated
-   keys. Only then is anything composed: ruamel.yaml's C composer recurses once per level
-   and would crash on a file of deeply nested brackets.
+   event stream (iterative: no recursion, memory bounded by the depth), which refuses tags,
+   anchors and aliases, nesting deeper than `MAX_DEPTH` and syntax errors, each with its
+   line, and notes repeated keys. Only then is anything composed: ruamel.yaml's C composer
+   recurses once per level and would crash on a file of deeply nested brackets.
 3. The data: by the optimistic route, yaml-rs (a parser in Rust) builds the plain values
    directly, without positions; by the positioned route (`route="positioned"`, and for the
    rare files whose text the optimistic route does not take: explicit tags, tabs, NEL or
