@@ -83,6 +83,21 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\
 _TIMESTAMP = re.compile("[0-9]{4}-[0-9][0-9]?-[0-9]")
 
 
+#: A block scalar's header (`|`, `>-`, `|2+ # note`) as the last thing in the text: an empty
+#: block scalar at the end of the stream, which yaml-rs reads as "\n" and libyaml (the
+#: positioned route, and the YAML spec) as "" — such a file is read by the positioned route.
+_LAST_BLOCK_HEADER = re.compile(r"(?:^|[\s:-])[|>][0-9+-]*[ \t]*(?:#[^\n]*)?\Z")
+#: How much of the text's end is looked at for it (the rest of the text is not copied).
+_TAIL = 4096
+
+
+def _ends_in_empty_block(text: str) -> bool:
+    tail = text[-_TAIL:].rstrip()
+    if not tail:
+        return len(text) >= _TAIL  # (only blank lines in the tail: look no further, be careful)
+    return _LAST_BLOCK_HEADER.search(tail) is not None
+
+
 def _occurs(text: str, char: str, before: frozenset[str], after: Callable[[str], bool]) -> bool:
     """True when `char` occurs after one of `before` (or first) and before a character for
     which `after` holds (or last): one `str.find` per occurrence of `char`."""
@@ -132,6 +147,7 @@ def prescan(text: str) -> Prescan:
         any(char in text for char in "\t\x85\u2028\u2029\ufeff")
         or _UNPRINTABLE.search(text) is not None
         or _TIMESTAMP.search(text) is not None
+        or _ends_in_empty_block(text)
     )
     return Prescan(nodes, deep, _has_properties(text), exotic)
 
