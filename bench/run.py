@@ -1,28 +1,32 @@
-"""Benchmark nzcli against yq, as whole processes, and write docs/performance.md.
+"""Benchmark nzcli against its peers, as whole processes, and write docs/performance.md.
 
     pip install '.[test]' && python bench/run.py            # 176, 10,000 and 100,000 actions
     python bench/run.py --sizes 176,10000 --runs 5          # a quicker run
     python bench/run.py --sizes 176 --runs 3 --no-doc       # print only
 
 For each size it writes a plan into bench/out/ (176: the shipped file; larger: the shipped
-actions copied and renumbered, checked with `nzcli check` once), then, round after round,
-runs every command once, in an order that alternates between rounds:
+actions copied and renumbered, checked with `nzcli check` once) and the exports its peers read
+(bench/peers.py), then, round after round, runs every command once, in an order that
+alternates between rounds:
 
-  list (warm)     nzcli list --theme transport --format csv --data PLAN   (plan cache filled)
-  list (changed)  the same, first run after the file changed (one comment line rewritten)
-  report (warm)   nzcli report latest --format md --data PLAN   (skipped if there is none)
-  table (warm)    nzcli list --data PLAN   (the default table, 80 columns, into a pipe)
-  list json, summary (warm), report html (warm), check: the rest of what follows a load
-  --help          nzcli --help
-  python          python -c pass   (the interpreter nzcli runs on)
-  yq              yq -r '.actions[] | select(.theme=="transport") | .id' PLAN
+  list (changed)   nzcli list --theme transport --format csv, first run after the file changed
+  list (warm)      the same, with the plan cache holding this content
+  table (warm)     nzcli list --theme transport (the default table, 100 columns)
+  summary (warm)   nzcli summary --by theme --by stage
+  report md/html   nzcli report latest --format md / html (warm)
+  check            nzcli check (always parses: the first read after a change, validated whole)
+  update           nzcli update T1 --period latest --reopen --text "bench N" (an edit, every
+                   round; recorded in the plan's history like any write)
+  --help, python   nzcli --help; python -c pass (the interpreter nzcli runs on)
+  peers            yq on the YAML, jq on the JSON export, mlr, sqlite3 and duckdb on the CSV
+                   export, asked the same questions (select; group and count)
 
-Each time is the wall-clock time of the whole process (started and reaped with os.wait4). Peak
-memory is the process's maximum resident set size, from `/usr/bin/time -f %M` in one extra,
-untimed run of each command (a process forked from this script would count the script's
-own ~20 MB; without /usr/bin/time, that is what is shown, and said). The table holds medians,
-and the ratios are of medians taken in the same run. nzcli runs with its plan cache in
-bench/out/cache and Python's bytecode cache on, as an installed program has it. POSIX only.
+and once per size, untimed by rounds: `nzcli import` of 2,000 rows, and `yq -i` making the same
+edit as `update`. Each time is the wall-clock time of the whole process (started and reaped
+with os.wait4). Peak memory is the process's maximum resident set size, from `/usr/bin/time -f
+%M` in one extra, untimed run of each command. The table holds medians, and the ratios are of
+medians taken in the same run. nzcli runs with its plan cache in bench/out/cache and Python's
+bytecode cache on, as an installed program has it. POSIX only.
 """
 
 from __future__ import annotations
@@ -40,8 +44,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import peers
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "actions.yaml"
@@ -149,15 +157,17 @@ class Series:
         return self.peak_bytes or max(s.peak_bytes for s in self.samples)
 
 
-def run_once(cmd: list[str], env: dict[str, str], stdout: int | None = None) -> Sample:
-    """Time one process to its end and read its peak memory (os.wait4: that process only)."""
+def run_once(cmd: list[str], env: dict[str, str], stdout: int | None = None,
+             quiet: bool = False) -> Sample:
+    """Time one process to its end and read its peak memory (os.wait4: that process only).
+    `quiet`: exit code 1 is an answer, not a failure (`nzcli check` with warnings only)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=stdout or subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        if proc.returncode != 0 and not (quiet and proc.returncode == 1):
             err.seek(0)
             message = err.read().decode("utf-8", "replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{message}")
@@ -179,7 +189,7 @@ def measure_peak(cmd: list[str], env: dict[str, str]) -> int | None:
             stderr=subprocess.DEVNULL,
         )
         text = Path(out.name).read_text().strip().splitlines()
-    if done.returncode != 0 or not text or not text[-1].isdigit():
+    if done.returncode not in (0, 1) or not text or not text[-1].isdigit():
         return None
     return int(text[-1]) * 1024  # GNU time reports KiB
 
@@ -221,40 +231,45 @@ def same_answer(nzcli: list[str], yq: str, plan: Path, env: dict[str, str]) -> s
     return f"both select the same {len(ours):,} actions"
 
 
+Command = list[str] | Callable[[int], list[str]]
+
+
 def bench_size(
     size: int, runs: int, nzcli: list[str], yq: str | None, report: bool, env: dict[str, str]
 ) -> tuple[dict[str, Series], list[str]]:
     plan = generate(size, OUT)
     check_plan(nzcli, plan, env)
     notes: list[str] = []
-    list_cmd = [*nzcli, "list", "--theme", "transport", "--format", "csv", "--data", str(plan)]
-    commands: dict[str, list[str]] = {
+    files = peers.inputs(nzcli, plan, env)
+    data = ["--data", str(plan)]
+    list_cmd = [*nzcli, "list", "--theme", "transport", "--format", "csv", *data]
+    commands: dict[str, Command] = {
         "list (warm)": list_cmd,
+        "table (warm)": [*nzcli, "list", "--theme", "transport", *data],
+        "summary (warm)": [*nzcli, "summary", "--by", "theme", "--by", "stage", *data],
+        "check": [*nzcli, "check", *data],
+        "update": lambda n: [*nzcli, "update", "T1", "--period", "latest", "--reopen",
+                             "--text", f"bench {size} {n}", *data],
         "--help": [*nzcli, "--help"],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
     if report:
-        commands["report (warm)"] = [
-            *nzcli,
-            "report",
-            "latest",
-            "--format",
-            "md",
-            "--data",
-            str(plan),
-        ]
-    commands.update(render_commands(nzcli, plan, report))
+        for fmt in ("md", "html"):
+            commands[f"report {fmt} (warm)"] = [*nzcli, "report", "latest", "--format", fmt,
+                                                *data]
+    commands.update(peers.select_peers(plan, files))
+    commands.update(peers.group_peers(files))
     if yq:
-        commands["yq"] = [yq, "-r", YQ_FILTER, str(plan)]
         notes.append(same_answer(nzcli, yq, plan, env))
+    notes += agree(nzcli, plan, env, peers.select_peers(plan, files))
     series = {label: Series(label) for label in ["list (changed)", *commands]}
     # Warm-up, untimed: bytecode, the OS file cache and the plan cache; then peak memory.
-    for cmd in commands.values():
-        run_once(cmd, env)
+    for label, cmd in commands.items():
+        run_once(resolve(cmd, 0), env, quiet=label == "check")
     touch_content(plan, size * 1000 + 999)  # never 0, the trailer as generated
     series["list (changed)"].peak_bytes = measure_peak(list_cmd, env)
     for label, cmd in commands.items():
-        series[label].peak_bytes = measure_peak(cmd, env)
+        series[label].peak_bytes = measure_peak(resolve(cmd, 10**6), env)
     if series["list (warm)"].peak_bytes is None:
         notes.append("no /usr/bin/time: peak memory from os.wait4, which adds this script's own")
     misses = 0
@@ -267,34 +282,71 @@ def bench_size(
             order.reverse()
         for label, cmd in order:
             before = cache_state()
-            sample = run_once(cmd, env)
+            sample = run_once(resolve(cmd, round_no + 1), env, quiet=label == "check")
             if "warm" in label and cache_state() != before:
                 misses += 1  # it wrote an entry: nzcli's code changed (a checkout being edited)
-                sample = run_once(cmd, env)
+                sample = run_once(resolve(cmd, round_no + 1), env)
             series[label].samples.append(sample)
         print(
             f"  {size:>7,} actions, round {round_no + 1}/{runs}: "
-            + ", ".join(f"{k} {v.samples[-1].seconds:.3f}s" for k, v in series.items()),
+            + ", ".join(f"{k} {v.samples[-1].seconds:.2f}s" for k, v in series.items()),
             flush=True,
         )
     if misses:
         notes.append(f"{misses} warm run(s) missed the plan cache (nzcli changed) and were rerun")
+    series.update(once(size, plan, nzcli, env, notes))
     return series, notes
 
 
-def render_commands(nzcli: list[str], plan: Path, report: bool) -> dict[str, list[str]]:
-    """The time after the plan is loaded: the default terminal table (80 columns, no colour,
-    as into a pipe), the JSON list, the summary, the HTML report and `check`."""
-    data = ["--data", str(plan)]
-    commands = {
-        "table (warm)": [*nzcli, "list", *data],
-        "list json (warm)": [*nzcli, "list", "--format", "json", *data],
-        "summary (warm)": [*nzcli, "summary", "--by", "theme", "--by", "stage", *data],
-        "check": [*nzcli, "check", *data],
-    }
-    if report:
-        commands["report html (warm)"] = [*nzcli, "report", "latest", "--format", "html", *data]
-    return commands
+def agree(nzcli: list[str], plan: Path, env: dict[str, str],
+          others: dict[str, list[str]]) -> list[str]:
+    """Every peer selects as many actions as nzcli (checked once per size, untimed)."""
+    ours = subprocess.run([*nzcli, "list", "--theme", "transport", "--format", "csv", "--columns",
+                           "id", "--data", str(plan)], env=env, capture_output=True, text=True,
+                          check=True).stdout.split()[1:]
+    out = []
+    for label, cmd in others.items():
+        text = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        count = int(text.strip()) if label.startswith("duckdb") else len(text.split())
+        if count != len(ours):
+            sys.exit(f"bench: {label} selects {count} actions, nzcli {len(ours)}")
+        out.append(f"{label} selects the same {count:,} actions")
+    return out
+
+
+def resolve(cmd: Command, n: int) -> list[str]:
+    return cmd(n) if callable(cmd) else cmd
+
+
+IMPORT_ROWS = 2000
+
+
+def once(size: int, plan: Path, nzcli: list[str], env: dict[str, str],
+         notes: list[str]) -> dict[str, Series]:
+    """The slow cases, timed once each on copies of the plan: an import of IMPORT_ROWS rows,
+    and yq -i making update's edit."""
+    out: dict[str, Series] = {}
+    rows = min(size, IMPORT_ROWS)
+    ids = re.findall(r"(?m)^  - id: ([A-Z]+[0-9]+[a-z]?)\n", plan.read_text(encoding="utf-8"))
+    sheet = OUT / f"import-{size}.csv"
+    sheet.write_text("id,rag,update\n" + "".join(
+        f"{i},amber,Imported for the bench ({i}).\n" for i in ids[:rows]), encoding="utf-8")
+    copy = OUT / f"import-{size}.yaml"
+    shutil.copyfile(plan, copy)
+    cmd = [*nzcli, "import", str(sheet), "--period", "latest", "--reopen", "--data", str(copy)]
+    label = f"import ({rows:,} rows)"
+    out[label] = Series(label, [run_once(cmd, env)])
+    shutil.copyfile(plan, copy)
+    out[label].peak_bytes = measure_peak(cmd, env)
+    edit = peers.edit_peer(copy)
+    if edit is not None:
+        shutil.copyfile(plan, copy)
+        out["yq -i (edit)"] = Series("yq -i (edit)", [run_once(edit, env)])
+        shutil.copyfile(plan, copy)
+        out["yq -i (edit)"].peak_bytes = measure_peak(edit, env)
+    copy.unlink(missing_ok=True)
+    copy.with_name(copy.name + ".history.jsonl").unlink(missing_ok=True)
+    return out
 
 
 def cache_state() -> dict[str, int]:
@@ -323,37 +375,52 @@ def goals(results: dict[int, dict[str, Series]], yq: str | None) -> list[Goal]:
         return "yq missing" if needs_yq and not yq else "not run"
 
     def versus_yq(size: int, text: str, limit: float) -> Goal:
-        ours, theirs = get(size, "list (warm)"), get(size, "yq")
+        ours, theirs = get(size, "list (warm)"), get(size, YQ)
         if not (ours and theirs):
             return Goal(text, None, missing(size, True))
         ratio = ours.median / theirs.median
         return Goal(text, ratio <= limit, f"{ratio:.2f}× yq")
 
-    def seconds(size: int, label: str, text: str, limit: float) -> Goal:
+    def seconds(size: int, label: str, text: str, limit: float, mib: float = 0) -> Goal:
         ours = get(size, label)
         if not ours:
             return Goal(text, None, missing(size, False))
-        return Goal(text, ours.median < limit, f"{ours.median:.2f} s")
+        detail = f"{ours.median:.2f} s"
+        met = ours.median < limit
+        if mib:
+            detail += f", {ours.peak / 2**20:,.0f} MiB"
+            met = met and ours.peak < mib * 2**20
+        return Goal(text, met, detail)
 
     out = [
         versus_yq(176, "176 actions: `list` warm no slower than yq", 1.0),
         versus_yq(10_000, "10,000 actions: `list` warm at most 1/5 of yq", 0.2),
         seconds(10_000, "list (changed)", "10,000 actions: first `list` after a change < 4 s", 4),
-        seconds(100_000, "list (warm)", "100,000 actions: `list` warm < 2 s", 2),
+        seconds(100_000, "list (warm)", "100,000 actions: `list` warm < 2 s, < 1 GiB", 2, 1024),
+        seconds(100_000, "update", "100,000 actions: `update` < 2 s, < 600 MiB", 2, 600),
+        seconds(100_000, "list (changed)",
+                "100,000 actions: first `list` after a change < 5 s, < 1 GiB", 5, 1024),
+        seconds(100_000, "check", "100,000 actions: `check` < 8 s, < 1.2 GiB", 8, 1229),
+        seconds(10_000, "table (warm)", "10,000 actions: default table < 0.3 s", 0.3),
+        seconds(100_000, "table (warm)", "100,000 actions: default table < 2 s", 2),
+        seconds(100_000, "report html (warm)", "100,000 actions: `report` html warm < 1.5 s",
+                1.5),
+        seconds(100_000, "report md (warm)", "100,000 actions: `report` md warm < 1.5 s", 1.5),
     ]
-    out += [
-        seconds(10_000, "table (warm)", "10,000 actions: default table warm < 0.3 s", 0.3),
-        seconds(100_000, "table (warm)", "100,000 actions: default table warm < 2 s", 2),
-        seconds(100_000, "report (warm)", "100,000 actions: report md warm < 1.5 s", 1.5),
-        seconds(100_000, "report html (warm)", "100,000 actions: report html warm < 1.5 s", 1.5),
-        seconds(100_000, "check", "100,000 actions: `check` < 8 s", 8),
-    ]
-    big = get(100_000, "list (warm)")
-    text = "100,000 actions: `list` warm peak memory < 1 GiB"
-    if big:
-        out.append(Goal(text, big.peak < GiB, f"{big.peak / 2**20:,.0f} MiB"))
+    small, large = get(176, "update"), get(10_000, "update")
+    if small:
+        out.append(Goal("176 actions: `update` (for comparison with earlier runs)", None,
+                        f"{small.median:.2f} s"))
+    rows = get(10_000, f"import ({IMPORT_ROWS:,} rows)")
+    text = "import: 32,000 rows < 20 s, < 1 GiB (from the 2,000-row run, per row)"
+    if rows:
+        projected = rows.median / IMPORT_ROWS * 32_000
+        out.append(Goal(text, projected < 20 and rows.peak < 2**30,
+                        f"{rows.median:.1f} s for {IMPORT_ROWS:,}; ≈ {projected:,.0f} s for "
+                        "32,000"))
     else:
-        out.append(Goal(text, None, missing(100_000, False)))
+        out.append(Goal(text, None, missing(10_000, False)))
+    del large
     ratios = [
         series["--help"].median / series["python -c pass"].median
         for series in results.values()
@@ -368,6 +435,9 @@ def goals(results: dict[int, dict[str, Series]], yq: str | None) -> list[Goal]:
     return out
 
 
+YQ = "yq (YAML)"
+
+
 def table(results: dict[int, dict[str, Series]]) -> str:
     rows = [
         "| actions | command | median s | min s | peak MiB | ÷ yq | ÷ python |",
@@ -375,12 +445,12 @@ def table(results: dict[int, dict[str, Series]]) -> str:
     ]
     for size in sorted(results):
         series = results[size]
-        yq = series.get("yq")
+        yq = series.get(YQ)
         py = series.get("python -c pass")
         for label, s in series.items():
             if not s.samples:
                 continue
-            vs_yq = f"{s.median / yq.median:.2f}" if yq and label != "yq" else ""
+            vs_yq = f"{s.median / yq.median:.2f}" if yq and label != YQ else ""
             vs_py = f"{s.median / py.median:.1f}" if py and label != "python -c pass" else ""
             rows.append(
                 f"| {size:,} | {label} | {s.median:.3f} | {min(x.seconds for x in s.samples):.3f} "
@@ -422,7 +492,11 @@ def machine(yq: str | None, nzcli: list[str]) -> list[str]:
         f"- Machine: {cpu}, {os.cpu_count()} CPUs, {memory} RAM; {platform.platform()}",
         f"- Python: {platform.python_version()} ({py}); {packages}",
         f"- nzcli: `{' '.join(nzcli)}`; yq: {version([yq, '--version']) if yq else 'missing'}"
-        + (f" ({yq}), jq: {version(['jq', '--version'])}" if yq else ""),
+        + (f" ({yq}), jq: {version(['jq', '--version'])}" if yq else "")
+        + f"; mlr: {version(['mlr', '--version']) if shutil.which('mlr') else 'missing'}"
+        + f"; sqlite3: {version(['sqlite3', '--version']).split(' ')[0]}"
+        + "; duckdb: "
+        + version([sys.executable, "-c", "import duckdb; print(duckdb.__version__)"]),
         f"- Load average (1/5/15 min) at the end: {load}",
     ]
 
@@ -501,6 +575,8 @@ def main() -> None:
         notes.append("yq was not installed: nzcli timed alone, no ratios to yq.")
     if report != 0:
         notes.append("`nzcli report` is not available in this version: not timed.")
+    if peers.missing():
+        notes.append(f"not installed, so not timed: {', '.join(peers.missing())}")
     print(f"nzcli: {' '.join(nzcli)}; yq: {yq or 'missing'}; sizes: {sizes}", flush=True)
     results: dict[int, dict[str, Series]] = {}
     runs: dict[int, int] = {}

@@ -86,10 +86,16 @@ def test_unreadable(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path = tmp_path / "secret.yaml"
     path.write_text("plan: {}\n", encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    import os
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    real_open = os.open
+
+    def denied(name: object, *args: object, **kwargs: object) -> int:
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", denied)  # (as root, chmod 000 would not stop a read)
     result = run("list", "--data", str(path))
     assert result.exit_code == 2
     assert result.stderr == f"nzcli: error: {path}: cannot read the file: permission denied\n"

@@ -69,12 +69,12 @@ def check_file(path: Path) -> CheckResult:
     result = CheckResult(path=str(path))
     try:
         doc = read_document(path)
+        plan, problems = validate_document(doc)  # (may find that the text is not YAML)
     except DataError as exc:
         result.problems.append(
             Problem("error", exc.detail, exc.path or str(path), exc.line, exc.column, code="syntax")
         )
         return result
-    plan, problems = validate_document(doc)
     result.problems.extend(problems)
     actions = doc.data.get("actions")
     result.actions = len(actions) if isinstance(actions, list) else 0

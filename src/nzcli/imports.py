@@ -97,6 +97,7 @@ def check_sheets(
     seen: dict[str, str] = {}
     checked = Checked(period)
     no_stage: list[str] = []
+    position = {id(a): i for i, a in enumerate(plan.actions)}  # not .index(): import is linear
 
     def bad(where: str, message: str) -> None:
         problems.append(f"{where}: {message}")
@@ -112,7 +113,7 @@ def check_sheets(
                 )
         for row in sheet.rows:
             checked.rows += 1
-            result = _check_row(plan, row, period, seen, bad)
+            result = _check_row(plan, row, period, seen, bad, position)
             if result is None:
                 continue
             if row.where not in bad_rows:
@@ -155,6 +156,7 @@ def _check_row(
     period: Period,
     seen: dict[str, str],
     bad: Callable[[str, str], None],
+    position: dict[int, int],
 ) -> Planned | None:
     if not any(c.text for c in row.cells.values()):
         return None
@@ -200,7 +202,7 @@ def _check_row(
         owner = None
     if not ok or (fields.empty() and owner is None):
         return None
-    return Planned(plan.actions.index(action), action, fields, owner, row.where)
+    return Planned(position[id(action)], action, fields, owner, row.where)
 
 
 def _read(
@@ -310,8 +312,9 @@ def import_sheets(
                     f"{sheet.name} was made for {', '.join(said)}; its values are recorded "
                     f"for {period.id} ({period.name}) (--force)"
                 )
+        known = set(notes)
         return {
-            ("actions", item.index): _change(item, period.id, changed, notes)
+            ("actions", item.index): _change(item, period.id, changed, notes, known)
             for item in checked.planned
         }
 
@@ -336,7 +339,11 @@ def _period_name(plan: Plan, period_id: str) -> str:
 
 
 def _change(
-    item: Planned, period_id: str, changed: dict[str, list[str]], notes: list[str]
+    item: Planned,
+    period_id: str,
+    changed: dict[str, list[str]],
+    notes: list[str],
+    known: set[str],
 ) -> Callable[[Any], None]:
     def change(node: Any) -> None:
         mine: list[str] = []
@@ -350,6 +357,9 @@ def _change(
                 node, item.action, ActionValues(values={"owner": item.owner}), mine
             )
         changed[item.action.id] = fields
-        notes.extend(n for n in mine if n not in notes)
+        for note in mine:  # each note once (a set: a long import's notes are not searched)
+            if note not in known:
+                notes.append(note)
+                known.add(note)
 
     return change

@@ -39,8 +39,16 @@ Timescale = Annotated[str, _range_validator(TIMESCALE_LEVELS, "timescale")]
 Rating = Annotated[str, _range_validator(RATING_LEVELS, "rating")]
 
 
+#: Longest text value a plan file may hold, in characters (the longest in the shipped plan
+#: is under 2,000): a runaway value is refused, with its place, before anything shows it.
+MAX_TEXT = 100_000
+#: Largest score or objective number (the rule's scores are at most 27; objectives are
+#: numbered from 1): anything larger is a mistake, and a huge one breaks output.
+MAX_NUMBER = 1_000_000
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, str_max_length=MAX_TEXT)
 
 
 class PlanInfo(_Model):
@@ -113,11 +121,11 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
-Objectives = list[Annotated[int, Field(ge=1)]] | Literal["all"] | None
+Objectives = list[Annotated[int, Field(ge=1, le=MAX_NUMBER)]] | Literal["all"] | None
 
 
 class Action(_Model):
-    id: str = Field(pattern=r"^[A-Z]{1,3}[0-9]+[a-z]?$")
+    id: str = Field(pattern=r"^[A-Z]{1,3}[0-9]{1,9}[a-z]?$")
     theme: str
     section: str | None = None
     objectives: Objectives = None
@@ -128,7 +136,9 @@ class Action(_Model):
     timescale: Timescale | None = None
     cost: Rating | None = None
     carbon_saving: Rating | None = None
-    deliverability_score: Annotated[int | float | None, Field(ge=0)] = None
+    deliverability_score: Annotated[
+        int | float | None, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)
+    ] = None
     score_note: str | None = None
     updates: dict[str, Update] = Field(default_factory=dict)
     added_in: str | None = None

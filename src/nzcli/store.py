@@ -16,16 +16,23 @@ from .model import Plan
 from .storage.files import (
     DATA_ENV,
     DEFAULT_LOCK_TIMEOUT,
+    FileChanged,
+    FileState,
     atomic_write,
     decode_text,
     locked,
-    read_bytes,
+    read_file,
+    real_path,
     remove_stale_temporaries,
 )
-from .storage.history import Journal, Write
+from .storage.history import Journal, Slot, Write
 from .storage.validate import id_prefix, validate_document
 from .storage.yaml_rt import EditSlot, edit_text
 from .storage.yaml_safe import Document, parse_yaml
+
+#: How often an edit is tried again when the file changed under it (another program wrote
+#: it between nzcli's reading it and writing it back).
+EDIT_TRIES = 3
 
 # ---------------------------------------------------------------------------------------------
 # Where the data is
@@ -105,14 +112,15 @@ def load_plan(
 
     environ = os.environ if env is None else env
     resolved = resolve_data_path(path, environ)
-    raw = read_bytes(resolved)
-    entry = cache.entry_for(resolved, raw, environ)
+    raw, _state = read_file(resolved)
+    entry = cache.entry_for(real_path(resolved), raw, environ)
     with _gc_paused():
         cached = entry.load() if entry is not None else None
         if cached is not None:
             return cached.with_source(str(resolved))
-        doc = parse_yaml(decode_text(raw, resolved), str(resolved))
+        text = decode_text(raw, resolved)
         del raw
+        doc = parse_yaml(text, str(resolved))
         plan, problems = validate_document(doc)
         if plan is None:
             first = problems[0]
@@ -121,10 +129,19 @@ def load_plan(
             raise DataError(
                 doc.path, f"{id_prefix(first)}{first.message}{tail}", first.line, first.column
             )
-        del doc
         if entry is not None:
-            entry.save(plan)
+            entry.save(plan, _spans_of(doc))
+        del doc
     return plan
+
+
+def _spans_of(doc: Document) -> Any:
+    """The spans of a valid document's text (for the cache entry), or None."""
+    from .storage.spans import scan_spans
+
+    locator = doc.locator
+    spans = getattr(locator, "_spans", False)
+    return spans if spans is not False else scan_spans(doc.text, doc.data)
 
 
 @contextlib.contextmanager
@@ -177,6 +194,7 @@ def edit_file(
     dry_run: bool = False,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
     journal: Journal | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Edit:
     """Read, change, validate and write the data file as one locked transaction.
 
@@ -184,30 +202,116 @@ def edit_file(
     `edit_text`; it raises to refuse. The new text must parse and validate as `nzcli check`
     wants, and must differ from the old only in the edited slots, or nothing is written.
     The write is atomic; a dry run reads without taking the lock and writes nothing. Line
-    ends (LF or CRLF) and a UTF-8 BOM stay as the file had them. With a `journal`, the
+    ends (LF, CRLF or CR) and a UTF-8 BOM stay as the file had them. A symbolic link is
+    followed: the real file is locked and written, the link stays. With a `journal`, the
     write is recorded in the plan's history under the same lock, first (`storage.history`):
     a write whose history cannot be recorded does not happen.
+
+    When the cache trusts the file's current bytes (`storage.quick_edit`), only the edited
+    slots are read, checked and written again, and the new cache entry is written too, so
+    the next command is quick; else the whole file is parsed and validated, before and after
+    (`doc` then has its node tree). Either way `plan_edits` must not read `doc.data` or
+    `doc.root` (the quick path has neither): the plan, and `doc.locate()`, are what it has.
+    Both paths record the same history entry. A file that changes while it is read, or
+    between reading and writing, is read again (up to EDIT_TRIES times); nothing read torn
+    is written back.
     """
+    environ = os.environ if env is None else env
+    real = real_path(Path(path))
     if dry_run:
-        return _edit(path, plan_edits, dry_run=True, journal=None)
-    with locked(path, timeout):
-        remove_stale_temporaries(path)
-        return _edit(path, plan_edits, dry_run=False, journal=journal)
+        return _edit(Path(path), real, plan_edits, dry_run=True, env=environ, journal=None)
+    with locked(real, timeout):
+        remove_stale_temporaries(real)
+        return _retried(
+            lambda: _edit(Path(path), real, plan_edits, dry_run=False, env=environ, journal=journal)
+        )
+
+
+def _retried(attempt: Callable[[], Edit]) -> Edit:
+    """`attempt()`, again while the file changes under it (up to EDIT_TRIES times)."""
+    for tries in range(EDIT_TRIES):
+        try:
+            return attempt()
+        except FileChanged:
+            if tries == EDIT_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Source:
+    """The data file as an edit reads it: its text with LF line ends, how to write text back
+    with the file's own line ends and BOM, its state (for `atomic_write`'s `expect`), and
+    its cache entry (None when the cache is off)."""
+
+    path: Path
+    real: Path
+    text: str
+    state: FileState
+    ends: str
+    bom: bool
+    entry: Any
+
+    @property
+    def crlf(self) -> bool:  # (any line end but LF: the text was normalised)
+        return self.ends != "\n"
+
+    def encode(self, after: str) -> bytes:
+        out = after.replace("\n", self.ends) if self.crlf else after
+        return (b"\xef\xbb\xbf" if self.bom else b"") + out.encode("utf-8")
+
+    def write(self, after: str, journal: Journal | None, changes: _Changes) -> bytes:
+        """Write `after`, recorded first in the history when there is a `journal`."""
+        data = self.encode(after)
+        record = Write(self.path, self.state.sha256, data, self.text, after, *changes)
+        with _recorded(journal, record):
+            atomic_write(self.real, data, expect=self.state)
+        return data
+
+
+#: What a write changed, for its history entry: the data before and after, and the slots
+#: they are of (`storage.history.Write`).
+_Changes = tuple[Any, Any, "tuple[Slot, ...] | None"]
+
+
+def _read_source(path: Path, real: Path, env: Mapping[str, str]) -> _Source:
+    from .storage import cache
+
+    raw, state = read_file(real, digest=True)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    original = decode_text(raw, path)
+    # Line ends as the file has them, LF while it is edited: CRLF (Windows), CR alone (old Macs)
+    ends = "\n"
+    if "\r\n" in original and original.count("\r\n") == original.count("\n"):
+        ends = "\r\n"
+    elif "\r" in original and "\n" not in original:
+        ends = "\r"
+    text = original.replace(ends, "\n") if ends != "\n" else original
+    del original
+    entry = cache.entry_for(real, raw, env)
+    return _Source(path, real, text, state, ends, bom, entry)
 
 
 def _edit(
     path: Path,
+    real: Path,
     plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
     *,
     dry_run: bool,
+    env: Mapping[str, str],
     journal: Journal | None,
 ) -> Edit:
-    raw = read_bytes(path)
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    original = decode_text(raw, path)
-    crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
-    text = original.replace("\r\n", "\n") if crlf else original
-    doc = parse_yaml(text, str(path))
+    from .storage import cache
+
+    source = _read_source(path, real, env)
+    text = source.text
+    entry = source.entry
+    trusted = entry.load_trusted() if entry is not None and not source.crlf else None
+    if trusted is not None:
+        done = _quick(source, trusted, plan_edits, dry_run, journal)
+        if done is not None:
+            return done
+    doc = parse_yaml(text, str(path), route="positioned")
     plan, problems = validate_document(doc)
     if plan is None:
         first = problems[0]
@@ -220,7 +324,11 @@ def _edit(
             first.column,
         )
     edits = plan_edits(doc, plan)
-    after = edit_text(doc, edits)
+    from .storage.quick_edit import layout_of
+    from .storage.spans import scan_spans
+
+    spans = scan_spans(text, doc.data)
+    after = edit_text(doc, edits, layout_of(text, spans, doc) if edits else None)
     if after == text:
         return Edit(path, text, text, written=False)
     new_doc = _refuse_invalid(after, doc.path)
@@ -230,12 +338,65 @@ def _edit(
             "nothing was written"
         )
     if not dry_run:
-        out = after.replace("\n", "\r\n") if crlf else after
-        data = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
-        write = Write(path, raw, data, text, after, doc.data, new_doc.data, tuple(edits))
-        with _recorded(journal, write):
-            atomic_write(path, data)
+        slots = _in_file_order(edits, list(doc.data) if isinstance(doc.data, dict) else [])
+        changes = (_parts(doc.data, slots), _parts(new_doc.data, slots), slots)
+        data = source.write(after, journal, changes)
+        new_plan, _ = validate_document(new_doc)
+        if entry is not None and new_plan is not None:
+            entry.replaced(cache.plan_key(data)).save(new_plan, scan_spans(after, new_doc.data))
     return Edit(path, text, after, written=not dry_run)
+
+
+def _in_file_order(slots: Iterable[EditSlot], keys: list[str]) -> tuple[Slot, ...]:
+    """The edited slots in the order of the file (top-level keys as `keys` has them, then
+    actions by index): what a history entry lists, the same on both paths."""
+    rank = {key: n for n, key in enumerate(keys)}
+    return tuple(sorted(slots, key=lambda s: (rank.get(s[0], len(rank)), s[0], s[1:])))
+
+
+def _parts(data: Any, slots: tuple[Slot, ...]) -> dict[Slot, Any]:
+    """Each slot's value in a plan's plain data (None where it has none)."""
+    out: dict[Slot, Any] = {}
+    whole = data if isinstance(data, dict) else {}
+    for slot in slots:
+        value = whole.get(slot[0])
+        if len(slot) == 2:
+            value = value[slot[1]] if isinstance(value, list) and slot[1] < len(value) else None
+        out[slot] = value
+    return out
+
+
+def _quick(
+    source: _Source,
+    trusted: Any,
+    plan_edits: Callable[[Document, Plan], Mapping[EditSlot, Callable[[Any], None]]],
+    dry_run: bool,
+    journal: Journal | None,
+) -> Edit | None:
+    """The quick path (`storage.quick_edit`), or None to take the slow one."""
+    from .storage import cache
+    from .storage.quick_edit import quick_edit
+
+    path, text = source.path, source.text
+    plan = trusted.plan.with_source(str(path))
+    doc = Document(path=str(path), text=text, data=None)
+    edits = plan_edits(doc, plan)
+    if not edits:
+        return Edit(path, text, text, written=False)
+    done = quick_edit(text, str(path), trusted, edits)
+    if done is None:
+        return None
+    trusted.payload = b""  # (memory: the new payload is made)
+    if done.text == text:
+        return Edit(path, text, text, written=False)
+    if not dry_run:
+        slots = _in_file_order(edits, list(trusted.spans.keys))
+        changes = (done.before, done.after, slots)
+        data = source.write(done.text, journal, changes)
+        key = cache.plan_key(data)
+        del data
+        source.entry.replaced(key).save(done.plan, done.spans, done.payload)
+    return Edit(path, text, done.text, written=not dry_run)
 
 
 def _recorded(journal: Journal | None, write: Write) -> contextlib.AbstractContextManager[Any]:
@@ -244,31 +405,46 @@ def _recorded(journal: Journal | None, write: Write) -> contextlib.AbstractConte
 
 def replace_file(
     path: Path,
-    replacement: Callable[[bytes, str], str],
+    replacement: Callable[[bytes, str, Callable[[str], bytes]], str],
     journal: Journal,
     *,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
+    env: Mapping[str, str] | None = None,
 ) -> Edit:
     """Replace the data file's text as one locked, validated, recorded transaction (what
-    `nzcli undo` does). `replacement(raw, text)` gets the file's bytes and its text (LF line
-    ends, no BOM) and returns the new text, or raises to refuse; the new text must validate.
-    Line ends and a BOM stay as the file had them."""
-    with locked(path, timeout):
-        remove_stale_temporaries(path)
-        raw = read_bytes(path)
-        bom = raw.startswith(b"\xef\xbb\xbf")
-        original = decode_text(raw, path)
-        crlf = "\r\n" in original and original.count("\r\n") == original.count("\n")
-        text = original.replace("\r\n", "\n") if crlf else original
-        after = replacement(raw, text)
-        if after == text:
-            return Edit(path, text, text, written=False)
-        new_doc = _refuse_invalid(after, str(path))
-        old_data = parse_yaml(text, str(path)).data
-        out = after.replace("\n", "\r\n") if crlf else after
-        data = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
-        with journal.recording(Write(path, raw, data, text, after, old_data, new_doc.data)):
-            atomic_write(path, data)
+    `nzcli undo` does). `replacement(raw, text, as_file)` gets the file's bytes, its text (LF
+    line ends, no BOM) and how text becomes the file's bytes (its line ends and BOM), and
+    returns the new text, or raises to refuse; the new text must validate.
+    Line ends and a BOM stay as the file had them; a symbolic link is followed, as
+    `edit_file` does, and the new cache entry is written too."""
+    environ = os.environ if env is None else env
+    real = real_path(Path(path))
+    with locked(real, timeout):
+        remove_stale_temporaries(real)
+        return _retried(lambda: _replace(Path(path), real, replacement, journal, environ))
+
+
+def _replace(
+    path: Path,
+    real: Path,
+    replacement: Callable[[bytes, str, Callable[[str], bytes]], str],
+    journal: Journal,
+    env: Mapping[str, str],
+) -> Edit:
+    from .storage import cache
+    from .storage.spans import scan_spans
+
+    source = _read_source(path, real, env)
+    text = source.text
+    after = replacement(source.encode(text), text, source.encode)
+    if after == text:
+        return Edit(path, text, text, written=False)
+    new_doc = _refuse_invalid(after, str(path))
+    old_data = parse_yaml(text, str(path)).data
+    data = source.write(after, journal, (old_data, new_doc.data, None))
+    new_plan, _ = validate_document(new_doc)
+    if source.entry is not None and new_plan is not None:
+        source.entry.replaced(cache.plan_key(data)).save(new_plan, scan_spans(after, new_doc.data))
     return Edit(path, text, after, written=True)
 
 
@@ -292,11 +468,13 @@ def _blank(data: Any, slots: Iterable[EditSlot]) -> Any:
     if not isinstance(data, dict):
         return data
     out = dict(data)
+    copied: set[str] = set()
     for slot in slots:
         if len(slot) == 1:
             out[slot[0]] = None
         elif isinstance(out.get(slot[0]), list) and 0 <= slot[1] < len(out[slot[0]]):
-            items = list(out[slot[0]])
-            items[slot[1]] = None
-            out[slot[0]] = items
+            if slot[0] not in copied:  # one copy per list, however many items are edited
+                out[slot[0]] = list(out[slot[0]])
+                copied.add(slot[0])
+            out[slot[0]][slot[1]] = None
     return out

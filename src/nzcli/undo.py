@@ -10,6 +10,7 @@ again goes one change further back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def undo_last(path: Path, journal: Journal, *, timeout: float = DEFAULT_LOCK_TIM
     """Revert the newest change recorded in the plan's history."""
     found: dict[str, Any] = {}
 
-    def replacement(raw: bytes, text: str) -> str:
+    def replacement(raw: bytes, text: str, as_file: Callable[[str], bytes]) -> str:
         entries = read_history(path)
         target = last_undoable(entries)
         if target is None:
@@ -55,7 +56,7 @@ def undo_last(path: Path, journal: Journal, *, timeout: float = DEFAULT_LOCK_TIM
             )
         journal.undoes = target["id"]
         before = apply_reverse(text, target.get("undo", []))
-        if digest(_as_file(before, raw)) != target.get("sha_before"):
+        if digest(as_file(before)) != target.get("sha_before"):
             raise UsageError(
                 f"cannot undo {described}: its record in {history_path(path)} does not give "
                 "back the file it replaced; nothing was changed"
@@ -66,10 +67,3 @@ def undo_last(path: Path, journal: Journal, *, timeout: float = DEFAULT_LOCK_TIM
     what = f"`{found.get('command', '?')}` of {found.get('when', '?')}"
     return Outcome(edit, "undo", what, "the file is already as it was", [], into="in")
 
-
-def _as_file(text: str, like: bytes) -> bytes:
-    """`text` as bytes with the line ends and BOM of the file `like` (as the store writes)."""
-    bom = like.startswith(b"\xef\xbb\xbf")
-    crlf = b"\r\n" in like and like.count(b"\r\n") == like.count(b"\n")
-    out = text.replace("\n", "\r\n") if crlf else text
-    return (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")

@@ -177,10 +177,28 @@ def write(ctx: Context, data: str | bytes | dict[str, bytes], path: Path | None)
     if path is not None:
         from nzcli.storage.files import atomic_write
 
+        _not_the_data_file(ctx, path)
         atomic_write(path, raw)
         return
     ctx.stdout.write(raw)
     ctx.stdout.flush()
+
+
+def _not_the_data_file(ctx: Context, path: Path) -> None:
+    """Refuse `--output` naming the data file (itself, or through a link): the report would
+    replace the plan."""
+    from nzcli.errors import UsageError
+    from nzcli.storage.files import same_file
+
+    try:
+        data = ctx.data_path()
+    except NzcliError:
+        return
+    if same_file(path, data):
+        raise UsageError(
+            f"--output {path} is the data file ({data}); the output would replace the plan: "
+            "give another file name"
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,18 +35,14 @@ def _report(outcome: Outcome) -> Result:
 
 
 def _read_input(ctx: Context, name: str, flag: str) -> bytes:
-    """An input file's bytes (`-` is stdin); UsageError when it cannot be read."""
+    """An input file's bytes (`-` is stdin), bounded; UsageError when it cannot be read (a
+    missing file, a folder, a FIFO or device, one too large: `storage.files.read_input`)."""
+    from nzcli.storage import files
+
+    limit = files.MAX_TEXT_BYTES if flag == "--text-file" else files.MAX_IMPORT_BYTES
     if name == "-":
-        return ctx.stdin.read()
-    path = Path(name)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{flag}: {path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{flag}: {path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"{flag}: {path}: cannot read: {exc.strerror or exc}") from None
+        return files.read_stream(ctx.stdin, "<stdin>", flag, limit)
+    return files.read_input(Path(name), flag, limit)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from nzcli.errors import DataError
+from nzcli.errors import DataError, MissingFile
 
 #: The most a template may be (a council's letterhead template is well under this).
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
@@ -24,19 +24,21 @@ MAX_UNPACKED = 200 * 1024 * 1024
 def read_template(path: Path) -> bytes:
     """The template's bytes as a .docx package. DataError (one line, naming the file) when
     it cannot be read or is not a Word file."""
+    from .files import read_file  # the one reader: regular files only, bounded
+
     try:
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise DataError(path, f"template is {size // 2**20} MB; a Word template is smaller")
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_file(path, MAX_TEMPLATE_BYTES)[0]
+    except MissingFile:
         raise DataError(path, "no such template; give a Word file (.docx or .dotx)") from None
-    except IsADirectoryError:
-        raise DataError(path, "is a directory, not a Word template") from None
-    except PermissionError:
-        raise DataError(path, "cannot read the template: permission denied") from None
-    except OSError as exc:
-        raise DataError(path, f"cannot read the template: {exc.strerror or exc}") from None
+    except DataError as exc:
+        if exc.detail.startswith("is a directory"):
+            raise DataError(path, "is a directory, not a Word template") from None
+        if exc.detail.startswith("the file is too large"):
+            size = path.stat().st_size
+            raise DataError(
+                path, f"template is {size // 2**20} MB; a Word template is smaller"
+            ) from None
+        raise
     return as_document(raw, path)
 
 

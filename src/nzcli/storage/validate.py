@@ -62,8 +62,27 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         return "required key is missing"
     given = err.get("input")
     if kind not in ("value_error",) and isinstance(given, (str, int, float)) and given is not None:
-        msg = f"{msg} (got {given!r})"
-    return msg
+        msg = f"{msg} (got {shorten(given)})"
+    return shorten_text(msg)
+
+
+#: Most characters of a value repeated in a message (a 10 MB value is not echoed whole).
+MAX_ECHO = 80
+
+
+def shorten(value: object) -> str:
+    """`repr(value)`, cut to MAX_ECHO characters with its length said."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    if len(text) <= MAX_ECHO:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, str) else f"{len(text):,} long"
+    return f"{text[: MAX_ECHO - 20]}… ({size})"
+
+
+def shorten_text(message: str, limit: int = 4 * MAX_ECHO) -> str:
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def _loc_label(loc: Loc) -> str:
@@ -82,7 +101,9 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
         if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
             with contextlib.suppress(Exception):
                 raw_id = actions_raw[loc[1]].get("id")  # type: ignore[index]
-                return str(raw_id) if raw_id is not None else ""
+                if raw_id is None:
+                    return ""
+                return str(raw_id) if len(str(raw_id)) <= 40 else shorten(str(raw_id))
         return ""
 
     def problem(loc: Loc, message: str, code: str) -> Problem:
@@ -116,13 +137,25 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
                 continue
             seen.add(loc)
             problems.append(problem(loc, _pydantic_message(err), "schema"))
-        return None, problems
+        return None, _confirmed(doc, problems)
     if problems:
-        return None, problems
+        return None, _confirmed(doc, problems)
     plan = _records(validated).with_source(doc.path)
     for loc, _aid, message in cross_references(plan):
         problems.append(problem(loc, message, "reference"))
-    return (plan if not problems else None), problems
+    return (plan if not problems else None), _confirmed(doc, problems)
+
+
+def _confirmed(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """The problems of a document read by the optimistic route, once libyaml agrees that its
+    text is YAML at all: where it does not, its syntax error (a DataError) is the file's
+    error, as the positioned route reports it. (Only for a file with problems: a valid plan
+    is never read twice.)"""
+    if problems and doc.root is None and doc.locator is not None:
+        from .yaml_safe import scan_events
+
+        scan_events(doc.text, doc.path)
+    return problems
 
 
 def _records(validated: schema.Plan) -> Plan:
@@ -149,3 +182,82 @@ def _is_union_branch(part: str | int) -> bool:
 
 def id_prefix(problem: Problem) -> str:
     return f"{problem.action_id}: " if problem.action_id else ""
+
+
+def validate_slots(
+    plan: Plan, path: str, actions: Mapping[int, Any], top: Mapping[str, Any]
+) -> tuple[Plan | None, list[Problem]]:
+    """`plan` (valid) with some actions and top-level values replaced by new data, validated
+    as `validate_document` would validate the whole file, but only what changed: the new
+    values against the rules, and the cross-references they take part in (all of them when a
+    top-level value changed). Problems carry the location label, not a line."""
+    import dataclasses
+
+    from pydantic import ValidationError
+
+    from nzcli import schema
+    from nzcli.model import record_data
+
+    order = sorted(actions)
+    names = ("plan", "keys", "periods", "themes", "partners")
+    data: dict[str, Any] = {n: top[n] if n in top else record_data(getattr(plan, n)) for n in names}
+    data["actions"] = [actions[i] for i in order]
+    problems: list[Problem] = []
+
+    def real(loc: Loc) -> Loc:
+        if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
+            return ("actions", order[loc[1]], *loc[2:])
+        return loc
+
+    def problem(loc: Loc, message: str, code: str, aid: str = "", mapped: bool = True) -> Problem:
+        where = _loc_label(real(loc) if mapped else loc)
+        return Problem("error", f"{where}: {message}", path, None, None, aid, code)
+
+    def raw_id(loc: Loc) -> str:
+        if len(loc) >= 2 and loc[0] == "actions" and isinstance(loc[1], int):
+            with contextlib.suppress(Exception):
+                value = data["actions"][loc[1]].get("id")
+                return str(value) if value is not None else ""
+        return ""
+
+    try:
+        validated = schema.Plan.model_validate(data)
+    except ValidationError as exc:
+        seen: set[Loc] = set()
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
+            if loc in seen:
+                continue
+            seen.add(loc)
+            problems.append(problem(loc, _pydantic_message(err), "schema", raw_id(loc)))
+        return None, problems
+    part = _records(validated)
+    new_actions = list(plan.actions)
+    for i, action in zip(order, part.actions, strict=True):
+        new_actions[i] = action
+    new_plan = dataclasses.replace(
+        plan, **{n: getattr(part, n) for n in names if n in top}, actions=new_actions
+    )
+    if top:
+        checked = cross_references(new_plan)
+        for loc, aid, message in checked:
+            problems.append(problem(loc, message, "reference", aid, mapped=False))
+    else:
+        for loc, aid, message in cross_references(part):
+            problems.append(problem(loc, message, "reference", aid))
+        others = plan._actions_by_id
+        for i, action in zip(order, part.actions, strict=True):
+            other = others.get(action.id.upper())
+            if other is not None and other is not plan.actions[i]:
+                first = plan.actions.index(other)
+                problems.append(
+                    Problem(
+                        "error",
+                        f"actions[{max(i, first)}].id: duplicate action id {action.id!r} "
+                        f"(first used by actions[{min(i, first)}])",
+                        path,
+                        action_id=action.id,
+                        code="reference",
+                    )
+                )
+    return (new_plan if not problems else None), problems

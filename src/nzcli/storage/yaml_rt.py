@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .yaml_safe import Document
+from .yaml_safe import Document, parse_yaml
 
 #: Characters the YAML reader counts as line breaks besides "\n" (they would shift line numbers).
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -46,7 +46,8 @@ CANONICAL_LAYOUT: Layout = (2, 4, 2)
 def rt_yaml(layout: Layout = CANONICAL_LAYOUT) -> Any:
     """ruamel.yaml round-trip settings matching the data file (a no-op load and dump of
     data/actions.yaml is byte-identical): quotes kept, long strings on one line, the file's
-    indentation, None written as `null`."""
+    indentation, None written as `null`. A new instance each time: one used again keeps
+    what it read before, and every later load gets slower."""
     from ruamel.yaml import YAML
 
     mapping, sequence, offset = layout
@@ -75,7 +76,9 @@ def rt_dump(data: Any, layout: Layout = CANONICAL_LAYOUT) -> str:
 def guess_layout(doc: Document) -> Layout:
     """The indentation a hand-edited file uses, from its first nested mapping and sequence
     (the canonical layout for anything not found or not usable)."""
-    lines = doc.text.split("\n")
+    if doc.root is None:  # read without positions: the node tree is needed here
+        doc = parse_yaml(doc.text, doc.path, route="positioned")
+    lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", doc.text)  # as libyaml counts lines
     mapping = sequence = offset = None
     queue = [doc.root] if doc.root is not None else []
     while queue and (mapping is None or sequence is None):
@@ -108,19 +111,24 @@ def guess_layout(doc: Document) -> Layout:
     return mapping, sequence, offset
 
 
-def edit_text(doc: Document, edits: Mapping[EditSlot, Callable[[Any], None]]) -> str:
+def edit_text(
+    doc: Document,
+    edits: Mapping[EditSlot, Callable[[Any], None]],
+    layout: Layout | None = None,
+) -> str:
     """Apply round-trip edits to a parsed document and return the new text.
 
     Each edit gets the round-trip node at its slot (the `periods` sequence, an action's
     mapping, ...) and changes it in place. Only the lines holding an edited slot are loaded,
     changed and dumped again; every other line is copied as it was, so comments, blank lines
     and layout elsewhere cannot change. When a slot's lines do not survive a no-op round trip
-    unchanged (unusual layout), the whole file is round-tripped instead.
+    unchanged (unusual layout), the whole file is round-tripped instead. `layout`: the file's
+    indentation (default: `guess_layout`).
     """
     text = doc.text
     if not edits:
         return text
-    layout = guess_layout(doc)
+    layout = layout or guess_layout(doc)
     spliced = None if any(b in text for b in _OTHER_BREAKS) else _splice(doc, edits, layout)
     if spliced is not None:
         return spliced
@@ -135,34 +143,56 @@ def _rt_slot(root: Any, slot: EditSlot) -> Any:
     return node[slot[1]] if len(slot) == 2 else node
 
 
+def edit_fragment(
+    fragment: str, frame: str, slot: EditSlot, change: Callable[[Any], None], layout: Layout
+) -> str | None:
+    """A slot's lines changed: `fragment` is `frame` (`actions:` for an action, else empty)
+    and the slot's lines, loaded alone; the changed lines without the frame, or None when
+    the lines do not survive a no-op round trip (an unusual layout)."""
+    data = rt_load(fragment, layout)
+    if not _same_but_nulls(fragment, rt_dump(data, layout)):
+        return None
+    change(_rt_slot(data, (slot[0], 0) if len(slot) == 2 else slot))
+    dumped = rt_dump(data, layout)
+    if not dumped.startswith(frame):
+        return None
+    return dumped[len(frame) :]
+
+
+def splice(text: str, pieces: list[tuple[int, int, str]]) -> str | None:
+    """`text` with each [start, stop) range replaced (in one pass); None if ranges overlap."""
+    pieces = sorted(pieces)
+    out: list[str] = []
+    at = 0
+    for start, stop, new in pieces:
+        if start < at:
+            return None  # overlapping slots
+        out += (text[at:start], new)
+        at = stop
+    out.append(text[at:])
+    return "".join(out)
+
+
 def _splice(
     doc: Document, edits: Mapping[EditSlot, Callable[[Any], None]], layout: Layout
 ) -> str | None:
     lines = doc.text.splitlines(keepends=True)
     if not lines or not lines[-1].endswith("\n"):
         return None
-    spans: list[tuple[int, int, str]] = []
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    pieces: list[tuple[int, int, str]] = []
     for slot, change in edits.items():
         span = _slot_lines(doc.root, slot, lines)
         if span is None:
             return None
         start, stop, frame = span
-        fragment = frame + "".join(lines[start:stop])
-        data = rt_load(fragment, layout)
-        if not _same_but_nulls(fragment, rt_dump(data, layout)):
+        new = edit_fragment(frame + "".join(lines[start:stop]), frame, slot, change, layout)
+        if new is None:
             return None
-        change(_rt_slot(data, (slot[0], 0) if len(slot) == 2 else slot))
-        dumped = rt_dump(data, layout)
-        if not dumped.startswith(frame):
-            return None
-        spans.append((start, stop, dumped[len(frame) :]))
-    spans.sort(reverse=True)
-    for earlier, later in zip(spans[1:], spans[:-1], strict=True):
-        if earlier[1] > later[0]:
-            return None  # overlapping slots
-    for start, stop, new in spans:
-        lines[start:stop] = [new]
-    return "".join(lines)
+        pieces.append((offsets[start], offsets[stop], new))
+    return splice(doc.text, pieces)
 
 
 def _same_but_nulls(original: str, dumped: str) -> bool:
