@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, SHIPPED, Run, identical
-from nzcli.model import Plan, Stage, plan_data
+from nzcli.model import Plan, Stage
+from nzcli.records import plan_data
 from nzcli.storage import cache
 from nzcli.store import load_plan
 

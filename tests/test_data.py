@@ -9,7 +9,8 @@ import pytest
 
 from conftest import FIXTURES, Run
 from nzcli import load_plan
-from nzcli.model import Plan, Stage, plan_data
+from nzcli.model import Plan, Stage
+from nzcli.records import plan_data
 
 SOURCE = FIXTURES / "source-2023-12.txt"
 #: Extraction damage in IDs (docs/data-notes.md, "Identifiers").

@@ -102,7 +102,7 @@ def test_strict_check_passes_on_the_shipped_plan(run: Run) -> None:
 
 
 def test_every_accepted_difference_has_a_note_and_no_other_does() -> None:
-    from nzcli.model import expected_score
+    from nzcli.rules import expected_score
 
     plan = load_plan(SHIPPED)
     noted = {a.id for a in plan.actions if a.score_note}

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, SHIPPED, identical
-from nzcli import model, schema
+from nzcli import model, records, schema
 from nzcli.storage.files import read_text
 from nzcli.storage.yaml_safe import parse_yaml
 from test_fuzz import PROFILE
@@ -35,7 +35,7 @@ RECORDS = [
 def test_records_have_the_schemas_fields_in_order(name: str) -> None:
     record: Any = getattr(model, name)
     rules: Any = getattr(schema, name)
-    assert model.field_names(record) == tuple(rules.model_fields)
+    assert records.field_names(record) == tuple(rules.model_fields)
     for f in dataclasses.fields(record):
         info = rules.model_fields[f.name]
         assert f.kw_only
@@ -54,9 +54,9 @@ def validated_data(path: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("path", [SHIPPED, FIXTURES / "mini.yaml", FIXTURES / "hostile.yaml"])
 def test_records_round_trip_the_validated_data(path: Path) -> None:
     data = validated_data(path)
-    plan = model.plan_from_data(validated_data(path))
-    assert model.plan_data(plan) == data
-    again = model.plan_from_data(model.plan_data(plan))
+    plan = records.plan_from_data(validated_data(path))
+    assert records.plan_data(plan) == data
+    again = records.plan_from_data(records.plan_data(plan))
     assert identical(again, plan)
     assert isinstance(plan.actions[0], model.Action)
     first_update = next(u for a in plan.actions for u in a.updates.values() if u.stage)
@@ -66,24 +66,24 @@ def test_records_round_trip_the_validated_data(path: Path) -> None:
 def test_plan_from_data_refuses_other_shapes() -> None:
     data = validated_data(FIXTURES / "mini.yaml")
     with pytest.raises(TypeError, match="Plan: expected an object with keys"):
-        model.plan_from_data({**data, "surprise": 1})
+        records.plan_from_data({**data, "surprise": 1})
     missing = validated_data(FIXTURES / "mini.yaml")
     del missing["actions"][0]["updates"]
     with pytest.raises(TypeError, match="Action: expected an object with keys"):
-        model.plan_from_data(missing)
+        records.plan_from_data(missing)
     reordered = validated_data(FIXTURES / "mini.yaml")
     reordered["plan"] = dict(reversed(reordered["plan"].items()))
     with pytest.raises(TypeError, match="PlanInfo"):
-        model.plan_from_data(reordered)
+        records.plan_from_data(reordered)
     bad_stage = validated_data(FIXTURES / "mini.yaml")
     update = next(u for a in bad_stage["actions"] for u in a["updates"].values() if u["stage"])
     update["stage"] = "finished"
     with pytest.raises(KeyError):
-        model.plan_from_data(bad_stage)
+        records.plan_from_data(bad_stage)
 
 
 def test_records_are_read_only() -> None:
-    plan = model.plan_from_data(validated_data(FIXTURES / "mini.yaml"))
+    plan = records.plan_from_data(validated_data(FIXTURES / "mini.yaml"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.actions[0].role = None  # type: ignore[misc]
 
@@ -152,9 +152,9 @@ def test_any_valid_plan_becomes_records_and_back(raw: dict[str, Any]) -> None:
     except ValidationError:
         return  # (two kinds of stage in one update, say): the schema's business
     data = validated.model_dump(mode="json")
-    plan = model.plan_from_data(validated.model_dump(mode="json"))
-    assert model.plan_data(plan) == data
-    assert identical(model.plan_from_data(model.plan_data(plan)), plan)
+    plan = records.plan_from_data(validated.model_dump(mode="json"))
+    assert records.plan_data(plan) == data
+    assert identical(records.plan_from_data(records.plan_data(plan)), plan)
     for rules, record in zip(validated.actions, plan.actions, strict=True):
         assert record.role == rules.role and type(record.role) is type(rules.role)
         for period, update in rules.updates.items():
@@ -178,11 +178,11 @@ def test_reading_a_plan_imports_no_pydantic() -> None:
 def test_plan_json_is_the_plans_data(path: Path) -> None:
     import json
 
-    plan = model.plan_from_data(validated_data(path))
+    plan = records.plan_from_data(validated_data(path))
     plan.with_source(str(path))
     plan.action("T1")  # fills a cached index: not a field, not written
-    assert model.plan_json(plan) == json.dumps(
-        model.plan_data(plan), ensure_ascii=False, separators=(",", ":")
+    assert records.plan_json(plan) == json.dumps(
+        records.plan_data(plan), ensure_ascii=False, separators=(",", ":")
     ).encode("utf-8")
     with pytest.raises(TypeError, match="not a plan record"):
-        model.plan_json(object())  # type: ignore[arg-type]
+        records.plan_json(object())  # type: ignore[arg-type]

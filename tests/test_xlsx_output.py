@@ -11,7 +11,8 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conftest import FIXTURES, SHIPPED, Run
-from nzcli.model import Action, field_names
+from nzcli.model import Action
+from nzcli.records import field_names
 from nzcli.render import Column, Document, Grid, Sheet, render, xlsxkit
 from nzcli.store import load_plan
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, NotFound
-from .model import Plan, expected_score, format_number
+from .model import Plan, format_number
+from .rules import expected_score
 from .storage.validate import Problem, validate_document
 from .storage.yaml_safe import Document, read_document
 

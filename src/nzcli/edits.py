@@ -14,7 +14,8 @@ from enum import Enum
 from typing import Any, Final, Literal
 
 from .errors import UsageError
-from .model import Action, Rag, Stage, Update, field_names
+from .model import Action, Rag, Stage, Update
+from .records import field_names
 from .vocab import did_you_mean
 
 #: Key order of the data file's mappings, from the model (new keys are inserted in this order).

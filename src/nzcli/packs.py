@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Action, record_data
+from .model import Action
+from .records import record_data
 
 #: What the metadata sheet says a workbook is, and the version of its layout. Bump
 #: PACK_VERSION on any change the reader must know about.

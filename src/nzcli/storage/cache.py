@@ -13,10 +13,10 @@ editing a file replaces its entry rather than adding one; at most `MAX_ENTRIES` 
 
 An entry is one header line (JSON: key, payload length and digest, and the spans of the file's
 top-level keys and actions, `nzcli.storage.spans`) and the validated plan as JSON
-(`nzcli.model.plan_json`), one action a line, so that an edit can replace one action's line
+(`nzcli.records.plan_json`), one action a line, so that an edit can replace one action's line
 (`encode_payload`, `Trusted`). It is written atomically (temporary file and rename) and only
 after the plan passed every check, so loading it makes the records directly, with
-`nzcli.model.plan_from_data` (the step every validated plan goes through), without
+`nzcli.records.plan_from_data` (the step every validated plan goes through), without
 validating again and without importing pydantic or ruamel.yaml.
 
 Like ssh with ``~/.ssh``, nzcli trusts the folder and an entry only when the running user
@@ -41,7 +41,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from nzcli.model import Plan, plan_from_data, plan_json
+from nzcli.model import Plan
+from nzcli.records import plan_from_data, plan_json
 from nzcli.version import __version__
 
 from .files import atomic_write
@@ -123,7 +124,8 @@ def _code_fingerprint() -> str:
     """Size and mtime of the code that decides what a valid plan is: nzcli's modules (for
     development) and the installed pydantic and pydantic-core (found, not imported)."""
     here = Path(__file__).parent
-    files = [here.parent / name for name in ("model.py", "schema.py", "vocab.py")]
+    names = ("model.py", "records.py", "rules.py", "schema.py", "vocab.py")
+    files = [here.parent / name for name in names]
     files += [here / name for name in ("yaml_safe.py", "yaml_scan.py", "validate.py", "cache.py")]
     for package in ("pydantic", "pydantic_core"):
         try:

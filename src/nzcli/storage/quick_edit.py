@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from nzcli.errors import DataError, UsageError
-from nzcli.model import Plan, plan_from_data
+from nzcli.model import Plan
+from nzcli.records import plan_from_data
 
 from .cache import Trusted, record_json, replace_actions
 from .spans import Spans, fragment
@@ -149,7 +150,7 @@ def _parsed(source: str, slot: EditSlot) -> Any:
 def _proves(data: Any, slot: EditSlot, plan: Plan) -> bool:
     """True when the fragment's value is exactly the slot's record in the trusted plan."""
     from nzcli import schema
-    from nzcli.model import action_from_data
+    from nzcli.records import action_from_data
 
     try:
         if len(slot) == 2:
@@ -159,7 +160,7 @@ def _proves(data: Any, slot: EditSlot, plan: Plan) -> bool:
             return bool(made == plan.actions[slot[1]])
         key = slot[0]
         info = {n: getattr(plan, n) for n in ("plan", "keys", "periods", "themes", "partners")}
-        from nzcli.model import record_data
+        from nzcli.records import record_data
 
         whole: dict[str, Any] = {n: record_data(v) for n, v in info.items()}
         whole[key] = data

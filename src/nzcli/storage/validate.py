@@ -2,7 +2,7 @@
 
 `validate_document` runs the pydantic models of `nzcli.schema` over a `Document`'s data,
 translates pydantic's messages into the user's words, adds the cross-reference checks of
-`nzcli.model.cross_references`, and makes the records of a valid plan.
+`nzcli.rules.cross_references`, and makes the records of a valid plan.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nzcli.model import Plan, action_from_data, cross_references, plan_from_data
+from nzcli.model import Plan
+from nzcli.records import action_from_data, plan_from_data
+from nzcli.rules import cross_references
 
 if TYPE_CHECKING:
     from nzcli import schema
@@ -196,7 +198,7 @@ def validate_slots(
     from pydantic import ValidationError
 
     from nzcli import schema
-    from nzcli.model import record_data
+    from nzcli.records import record_data
 
     order = sorted(actions)
     names = ("plan", "keys", "periods", "themes", "partners")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nzcli.model import Plan, plan_data
+from nzcli.model import Plan
+from nzcli.records import plan_data
 from nzcli.render import Document
 
 #: Version of the `nzcli export --format json` document. Bump on any incompatible change.

@@ -14,16 +14,9 @@ from typing import Any
 
 from nzcli import vocab
 from nzcli.groups import group_order, groups_of
-from nzcli.model import (
-    Action,
-    Period,
-    Plan,
-    expected_score,
-    format_number,
-    record_data,
-    score_working,
-)
+from nzcli.model import Action, Period, Plan, format_number
 from nzcli.query import DEFAULT_TABLE_COLUMNS, Selection, order, row
+from nzcli.records import record_data
 from nzcli.render import (
     LABEL,
     LIST,
@@ -40,6 +33,7 @@ from nzcli.render import (
     Paragraph,
     human,
 )
+from nzcli.rules import expected_score, score_working
 from nzcli.vocab import COLUMNS, natural_key
 
 #: How each row column is headed and shown in human formats.

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nzcli.model import Action, Plan, field_names, plan_data
+from nzcli.model import Action, Plan
+from nzcli.records import field_names, plan_data
 from nzcli.render import (
     NUMBER,
     TEXT,
