@@ -103,7 +103,7 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 #: The modules that declare commands: those with read-only commands only (the quick path
 #: imports just these), then the rest. A new module of commands is one more name here.
-READ_MODULES = ("nzcli.cli.read", "nzcli.cli.progress")
+READ_MODULES = ("nzcli.cli.read", "nzcli.cli.papers", "nzcli.cli.progress")
 OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.cycle", "nzcli.cli.packs")
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
