@@ -407,7 +407,7 @@ def schema(ctx: Context, *, output_of: str | None, out: Out) -> Result:
 
       nzcli schema --output-of list --output list.schema.json
     """
-    from nzcli.views.plan import schema_view
+    from nzcli.views.schemas import schema_view
     from nzcli.vocab import parse_choice
 
     chosen = (

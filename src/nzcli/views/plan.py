@@ -1,4 +1,5 @@
-"""Whole-plan documents: `nzcli export` (JSON, YAML) and `nzcli schema` (the JSON Schema)."""
+"""The whole-plan document of `nzcli export` (JSON, NDJSON, YAML). `nzcli schema` is
+`nzcli.views.schemas.schema_view`."""
 
 from __future__ import annotations
 
@@ -27,13 +28,3 @@ def export_view(plan: Plan, *, text: str | None = None) -> Document:
         yaml=text,
         title=plan.plan.title,
     )
-
-
-def schema_view(output_of: str | None = None) -> Document:
-    """The JSON Schema of the data file, for editors that validate YAML; or, with
-    `output_of`, of that command's JSON output (`nzcli.views.schemas`)."""
-    from nzcli.views.schemas import output_schema, plan_schema
-
-    if output_of is None:
-        return Document(blocks=[], json=plan_schema(), title="nzcli schema")
-    return Document(blocks=[], json=output_schema(output_of), title=f"nzcli schema {output_of}")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from nzcli import schema as plan_rules
 from nzcli.model import Rag, Role, Stage
+from nzcli.render import Document
 from nzcli.storage.history import HISTORY_FORMAT_VERSION as HISTORY_LINE_VERSION
 from nzcli.vocab import GROUPABLE
 
@@ -550,3 +551,11 @@ def plan_schema() -> dict[str, Any]:
         "title": "nzcli plan file (data/actions.yaml)",
         **plan_rules.Plan.model_json_schema(),
     }
+
+
+def schema_view(output_of: str | None = None) -> Document:
+    """The JSON Schema of the data file, for editors that validate YAML; or, with
+    `output_of`, of that command's JSON output."""
+    if output_of is None:
+        return Document(blocks=[], json=plan_schema(), title="nzcli schema")
+    return Document(blocks=[], json=output_schema(output_of), title=f"nzcli schema {output_of}")
