@@ -8,7 +8,7 @@ translates pydantic's messages into the user's words, adds the cross-reference c
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,27 +125,37 @@ def validate_document(doc: Document) -> tuple[Plan | None, list[Problem]]:
                 code="duplicate-key",
             )
         )
-    from pydantic import ValidationError
-
-    from nzcli import schema
-
-    try:
-        validated = schema.Plan.model_validate(doc.data)
-    except ValidationError as exc:
-        seen: set[Loc] = set()
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
-            if loc in seen:
-                continue
-            seen.add(loc)
-            problems.append(problem(loc, _pydantic_message(err), "schema"))
-        return None, _confirmed(doc, problems)
+    validated = _schema_validate(doc.data, lambda loc, message: problem(loc, message, "schema"))
+    if isinstance(validated, list):
+        return None, _confirmed(doc, problems + validated)
     if problems:
         return None, _confirmed(doc, problems)
     plan = _records(validated).with_source(doc.path)
     for loc, _aid, message in cross_references(plan):
         problems.append(problem(loc, message, "reference"))
     return (plan if not problems else None), _confirmed(doc, problems)
+
+
+def _schema_validate(
+    data: Any, problem: Callable[[Loc, str], Problem]
+) -> schema.Plan | list[Problem]:
+    """The data checked against `nzcli.schema`: the validated plan, or one problem per
+    location pydantic names (the first message for each; union branches left out of it)."""
+    from pydantic import ValidationError
+
+    from nzcli import schema
+
+    try:
+        return schema.Plan.model_validate(data)
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        seen: set[Loc] = set()
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
+            if loc not in seen:
+                seen.add(loc)
+                problems.append(problem(loc, _pydantic_message(err)))
+        return problems
 
 
 def _confirmed(doc: Document, problems: list[Problem]) -> list[Problem]:
@@ -195,9 +205,6 @@ def validate_slots(
     top-level value changed). Problems carry the location label, not a line."""
     import dataclasses
 
-    from pydantic import ValidationError
-
-    from nzcli import schema
     from nzcli.records import record_data
 
     order = sorted(actions)
@@ -222,17 +229,11 @@ def validate_slots(
                 return str(value) if value is not None else ""
         return ""
 
-    try:
-        validated = schema.Plan.model_validate(data)
-    except ValidationError as exc:
-        seen: set[Loc] = set()
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not _is_union_branch(p))
-            if loc in seen:
-                continue
-            seen.add(loc)
-            problems.append(problem(loc, _pydantic_message(err), "schema", raw_id(loc)))
-        return None, problems
+    validated = _schema_validate(
+        data, lambda loc, message: problem(loc, message, "schema", raw_id(loc))
+    )
+    if isinstance(validated, list):
+        return None, validated
     part = _records(validated)
     new_actions = list(plan.actions)
     for i, action in zip(order, part.actions, strict=True):
