@@ -496,7 +496,11 @@ def machine(yq: str | None, nzcli: list[str]) -> list[str]:
         + f"; mlr: {version(['mlr', '--version']) if shutil.which('mlr') else 'missing'}"
         + f"; sqlite3: {version(['sqlite3', '--version']).split(' ')[0]}"
         + "; duckdb: "
-        + version([sys.executable, "-c", "import duckdb; print(duckdb.__version__)"]),
+        + (
+            version([sys.executable, "-c", "import duckdb; print(duckdb.__version__)"])
+            if peers.has_duckdb()
+            else "not installed"
+        ),
         f"- Load average (1/5/15 min) at the end: {load}",
     ]
 
