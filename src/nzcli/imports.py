@@ -24,7 +24,7 @@ from . import vocab
 from .edits import KEEP, ActionValues, UpdateFields, apply_action_values, apply_update
 from .errors import UsageError
 from .model import Action, Period, Plan, Stage
-from .record import Edits, Outcome
+from .record import Edits, Outcome, check_open
 from .storage.files import DEFAULT_LOCK_TIMEOUT
 from .storage.history import Journal
 from .storage.sheets import Cell, Sheet, SheetRow, is_error_value
@@ -293,15 +293,9 @@ def import_sheets(
                     f"{period.id} ({period.name}); import it with --period {bound}, or make "
                     f"a pack for {period.id} (nzcli pack {period.id})"
                 )
-        if period.status == "published":
-            if not reopen:
-                raise UsageError(
-                    f"{period.id} ({period.name}) is published and read-only; to correct it, "
-                    "give --reopen (the history records the reopening)"
-                )
-            if journal is not None:
-                journal.reopened.append(period.id)
-            summary["reopened"] = f"{period.id} ({period.name}) is published: reopened (--reopen)"
+        reopened = check_open(period, reopen, journal)
+        if reopened is not None:
+            summary["reopened"] = reopened
         checked = check_sheets(plan, current, period, force=force)
         summary["rows"] = checked.rows
         notes.extend(checked.notes)

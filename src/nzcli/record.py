@@ -187,7 +187,9 @@ def update_action(
         if request.period is not None:
             period = vocab.resolve_period(plan, request.period)
             if request.touches_update():
-                _check_open(period, request.reopen, journal, opened)
+                note = check_open(period, request.reopen, journal)
+                if note is not None:
+                    opened.append(note)
         fields = _request_fields(request, action)
         if request.append_text is not None and period is not None:
             # read under the lock, so concurrent appends all survive
@@ -242,10 +244,11 @@ def _request_fields(request: UpdateRequest, action: Action) -> UpdateFields:
     return fields
 
 
-def _check_open(period: Period, reopen: bool, journal: Journal | None, notes: list[str]) -> None:
-    """Refuse to change a published period unless `reopen`; note the reopening."""
+def check_open(period: Period, reopen: bool, journal: Journal | None) -> str | None:
+    """Refuse to change a published period unless `reopen` (`update` and `import` alike):
+    record the reopening in the history, and return the note saying so (None for a draft)."""
     if period.status != "published":
-        return
+        return None
     if not reopen:
         raise UsageError(
             f"{period.id} ({period.name}) is published and read-only; to correct it, give "
@@ -253,7 +256,7 @@ def _check_open(period: Period, reopen: bool, journal: Journal | None, notes: li
         )
     if journal is not None:
         journal.reopened.append(period.id)
-    notes.append(f"{period.id} ({period.name}) is published: reopened (--reopen)")
+    return f"{period.id} ({period.name}) is published: reopened (--reopen)"
 
 
 def _request_action_values(request: UpdateRequest, plan: Plan, action: Action) -> ActionValues:
