@@ -7,10 +7,12 @@ through the same function, so a cached plan and a freshly parsed one are the sam
 
 from __future__ import annotations
 
+import functools
 import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from enum import Enum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .model import (
     Action,
@@ -26,6 +28,9 @@ from .model import (
     Theme,
     Update,
 )
+
+if TYPE_CHECKING:
+    import json
 
 _R = TypeVar("_R")
 
@@ -57,17 +62,27 @@ def plan_data(plan: Plan) -> dict[str, Any]:
 
 def plan_json(plan: Plan) -> bytes:
     """The plan as compact JSON, equal to ``json.dumps(plan_data(plan))`` but made by the
-    encoder directly (str enums are written as their values): the plan cache's payload."""
+    encoder directly (str enums are written as their values): the plan cache's payload. It
+    takes any plan record (an action: one action's JSON as it stands inside a plan)."""
+    text: str = _encoder().encode(plan)
+    return text.encode("utf-8")
+
+
+def records_json(records: Iterable[Any]) -> Iterator[bytes]:
+    """`plan_json` of each record, by one encoder (`json.dumps` with options makes a new one
+    every call: a third of the time of encoding 100,000 actions one by one)."""
+    encode = _encoder().encode
+    for record in records:
+        yield encode(record).encode("utf-8")
+
+
+@functools.cache
+def _encoder() -> json.JSONEncoder:
     import json
 
-    text = json.dumps(
-        plan,
-        default=_fields_of,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        check_circular=False,
+    return json.JSONEncoder(
+        default=_fields_of, ensure_ascii=False, separators=(",", ":"), check_circular=False
     )
-    return text.encode("utf-8")
 
 
 def _fields_of(record: Any) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from nzcli.model import Plan
-from nzcli.records import plan_from_data, plan_json
+from nzcli.records import plan_from_data, plan_json, records_json
 from nzcli.version import __version__
 
 from .files import atomic_write
@@ -250,7 +250,7 @@ def encode_payload(plan: Plan) -> bytes:
     head = plan_json(dataclasses.replace(plan, actions=[]))
     if not head.endswith(b"[]}"):  # pragma: no cover - the records' field order
         raise ValueError("the plan's JSON does not end with its actions")
-    actions = b",\n".join(record_json(action) for action in plan.actions)
+    actions = b",\n".join(records_json(plan.actions))
     return head[:-2] + b"\n" + actions + b"\n]}"
 
 
