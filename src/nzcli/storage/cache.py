@@ -201,14 +201,17 @@ class Entry:
             return None
 
     def load_trusted(self) -> Trusted | None:
-        """The cached plan with its payload and the file's spans, or None."""
+        """The cached plan with its payload and the file's spans, or None. The plan's actions
+        are made from the payload as they are read (`storage.payload`)."""
         try:
             got = self._read()
             if got is None or got[0].get("spans") is None:
                 return None
             header, payload = got
-            plan = plan_from_data(parse_json(payload))
-            return Trusted(plan, payload, Spans.from_json(header["spans"]))
+            from .payload import trusted_plan
+
+            spans = Spans.from_json(header["spans"])
+            return Trusted(trusted_plan(payload, len(spans.actions)), payload, spans)
         except Exception:
             return None
 

@@ -235,9 +235,9 @@ def validate_slots(
     if isinstance(validated, list):
         return None, validated
     part = _records(validated)
-    new_actions = list(plan.actions)
-    for i, action in zip(order, part.actions, strict=True):
-        new_actions[i] = action
+    from .payload import replaced_actions
+
+    new_actions = replaced_actions(plan.actions, dict(zip(order, part.actions, strict=True)))
     new_plan = dataclasses.replace(
         plan, **{n: getattr(part, n) for n in names if n in top}, actions=new_actions
     )
