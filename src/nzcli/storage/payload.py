@@ -25,7 +25,8 @@ from typing import Any, cast, overload
 from nzcli.model import Action, Plan
 from nzcli.records import action_from_data, plan_from_data
 
-#: An action's line in the payload, and its id: the newline before it, then `{"id":"...",`.
+#: An action's line in the payload, and its id: the newline before it, then `{"id":"...",`
+#: (in a payload a newline is only ever between lines: JSON writes one in a string as \n).
 _ACTION_LINE = re.compile(rb'\n\{"id":"([A-Za-z0-9]+)",')
 
 
@@ -136,14 +137,18 @@ def trusted_plan(payload: bytes, count: int) -> Plan:
     payload not laid out as `encode_payload` lays it out."""
     head_end = payload.index(b"\n")
     head = json.loads(payload[:head_end] + b"]}")
-    starts: list[int] = []
-    ids: dict[str, int] = {}
-    for match in _ACTION_LINE.finditer(payload, head_end):
-        ids[match.group(1).decode("ascii").upper()] = len(starts)
-        starts.append(match.start() + 1)
-    lines = payload.count(b"\n")  # the head's, each action's (and the empty list's)
-    if not len(starts) == len(ids) == count == lines - 1 - (not starts):
-        raise ValueError("the payload does not hold one action a line, each with its own id")
+    found = _ACTION_LINE.findall(payload, head_end)  # each action line's id, in order
+    starts: list[int] = []  # where each line after the head starts (the last closes the list)
+    find, at = payload.find, head_end
+    while at != -1:
+        starts.append(at + 1)
+        at = find(b"\n", at + 1)
+    if not len(found) == count == len(starts) - 1 - (not found):
+        raise ValueError("the payload does not hold one action a line")
+    del starts[count:]
+    ids = dict(zip((name.decode("ascii").upper() for name in found), range(count), strict=True))
+    if len(ids) != count:
+        raise ValueError("two actions of the payload have one id")
     actions = PayloadActions(payload, starts, ids)
     plan = plan_from_data(head, cast(list[Action], actions))
     plan.__dict__["_actions_by_id"] = actions.by_id()  # (Plan's cached index, made as read)
