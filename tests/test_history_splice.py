@@ -37,6 +37,10 @@ def test_splicing_applies_any_hunks_as_the_list_of_lines_does(
     after: str, hunks: list[list[Any]]
 ) -> None:
     assert history.apply_reverse(after, hunks) == _by_lines(after, hunks)
+    reference = _by_lines(after, hunks)
+    assert history.gives_back(after, hunks, reference)
+    for other in (reference + "x", reference[:-1], "x" + reference[1:], reference[::-1]):
+        assert history.gives_back(after, hunks, other) is (other == reference)
 
 
 @settings(max_examples=300)
@@ -55,3 +59,6 @@ def test_splicing_a_large_text_finds_lines_past_many_blocks() -> None:
     hunks = history.reverse_patch(before, after)
     assert hunks == [[150_000, 1, ["line 150000 was here\n"]]]
     assert history._spliced(after, hunks) == before
+    assert history.gives_back(after, hunks, before)
+    assert not history.gives_back(after, hunks, before.replace("line 199999", "line 199990"))
+    assert not history.gives_back(after, hunks, before.replace("line 3\n", "line 3 \n"))

@@ -135,3 +135,12 @@ def test_an_update_makes_only_the_records_it_reads(
     assert result.exit_code == 0, result.output
     assert made == ["T17"]
     assert load_plan(plan).action("T17").updates["2023-12"].rag.value == "green"
+
+
+def test_once_the_payload_is_let_go_only_the_actions_read_remain() -> None:
+    plan = trusted_plan(PAYLOAD, 176)
+    kept = plan.actions[2]
+    payload_module.release_payload(plan)
+    assert plan.actions[2] is kept
+    with pytest.raises(payload_module.CorruptPayload):
+        plan.actions[3]

@@ -375,7 +375,7 @@ def _quick(
 ) -> Edit | None:
     """The quick path (`storage.quick_edit`), or None to take the slow one."""
     from .storage import cache
-    from .storage.payload import CorruptPayload
+    from .storage.payload import CorruptPayload, release_payload
     from .storage.quick_edit import quick_edit
 
     path, text = source.path, source.text
@@ -390,7 +390,8 @@ def _quick(
         return None
     if done is None:
         return None
-    trusted.payload = b""  # (memory: the new payload is made)
+    trusted.payload = b""  # (memory: the new payload is made, and no more actions are read)
+    release_payload(plan, done.plan)
     if done.text == text:
         return Edit(path, text, text, written=False)
     if not dry_run:

@@ -70,6 +70,8 @@ class PayloadActions(Sequence[Action]):
     def _action(self, i: int) -> Action:
         made = self._made.get(i)
         if made is None:
+            if not self._payload:
+                raise CorruptPayload(f"action {i} was not read before the payload was let go")
             start = self._starts[i]
             line = self._payload[start : self._payload.index(b"\n", start)]
             try:
@@ -153,6 +155,14 @@ def trusted_plan(payload: bytes, count: int) -> Plan:
     plan = plan_from_data(head, cast(list[Action], actions))
     plan.__dict__["_actions_by_id"] = actions.by_id()  # (Plan's cached index, made as read)
     return plan
+
+
+def release_payload(*plans: Plan) -> None:
+    """Let the plans' payload go (a large plan's is 60 MB) once an edit has read what it
+    reads: the actions made so far stay; reading any other is an error."""
+    for plan in plans:
+        if isinstance(plan.actions, PayloadActions):
+            plan.actions._payload = b""
 
 
 def replaced_actions(actions: Sequence[Action], new: Mapping[int, Action]) -> list[Action]:
