@@ -77,6 +77,7 @@ def quick_edit(
         return None
     layout = layout_of(text, spans)
     pieces: list[tuple[int, int, str]] = []
+    lengths: dict[EditSlot, int] = {}
     new_actions: dict[int, Any] = {}
     new_top: dict[str, Any] = {}
     before: dict[EditSlot, Any] = {}
@@ -102,6 +103,7 @@ def quick_edit(
             new_top[slot[0]] = data
             start, stop = spans.keys[slot[0]]
         pieces.append((start, stop, new))
+        lengths[slot] = len(new)
     after = splice(text, pieces)
     if after is None:
         return None
@@ -113,10 +115,7 @@ def quick_edit(
             f"refused: the change would make the file invalid: {reasons}{more}; "
             f"{path} is unchanged"
         )
-    new_spans = spans
-    for start, _stop, new in sorted(pieces, reverse=True):
-        slot = next(s for s in edits if _span(spans, s)[0] == start)
-        new_spans = new_spans.shifted(slot, len(new))
+    new_spans = spans.shifted(lengths)
     if new_top:
         from .cache import encode_payload
 
@@ -127,10 +126,6 @@ def quick_edit(
     news: dict[EditSlot, Any] = {("actions", i): v for i, v in new_actions.items()}
     news.update({(k,): v for k, v in new_top.items()})
     return QuickResult(after, new_plan, new_spans, payload, before, news)
-
-
-def _span(spans: Spans, slot: EditSlot) -> tuple[int, int]:
-    return spans.actions[slot[1]] if len(slot) == 2 else spans.keys[slot[0]]
 
 
 def _parsed(source: str, slot: EditSlot) -> Any:

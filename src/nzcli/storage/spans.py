@@ -15,8 +15,10 @@ comment lines after it stay outside (as `yaml_rt` splices). The spans locate pro
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,24 +45,24 @@ class Spans:
         keys = {str(k): (int(v[0]), int(v[1])) for k, v in data["keys"].items()}
         return cls(keys, [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)])
 
-    def shifted(self, slot: tuple[str] | tuple[str, int], new_length: int) -> Spans:
-        """The spans after the slot's text was replaced by `new_length` characters."""
-        if len(slot) == 2:
-            start, stop = self.actions[slot[1]]
-        else:
-            start, stop = self.keys[slot[0]]
-        delta = new_length - (stop - start)
+    def shifted(self, lengths: Mapping[tuple[str] | tuple[str, int], int]) -> Spans:
+        """The spans after each slot's text was replaced by text of the length given (slots
+        that do not overlap). One pass, whatever the number of slots: an offset moves by the
+        change in length of every slot that ends at or before it (so a span holding a slot
+        grows with it, and the spans after it move)."""
+        ends: list[tuple[int, int]] = []
+        for slot, new_length in lengths.items():
+            start, stop = self.actions[slot[1]] if len(slot) == 2 else self.keys[slot[0]]
+            ends.append((stop, new_length - (stop - start)))
+        ends.sort()
+        stops = [stop for stop, _ in ends]
+        moved = list(itertools.accumulate((delta for _, delta in ends), initial=0))
 
-        def move(span: tuple[int, int]) -> tuple[int, int]:
-            a, b = span
-            if a >= stop:
-                return a + delta, b + delta
-            if b >= stop:  # the span holding the slot (or the slot itself)
-                return a, b + delta
-            return a, b
+        def move(offset: int) -> int:
+            return offset + moved[bisect.bisect_right(stops, offset)]
 
-        keys = {k: move(v) for k, v in self.keys.items()}
-        return Spans(keys, [move(span) for span in self.actions])
+        keys = {k: (move(a), move(b)) for k, (a, b) in self.keys.items()}
+        return Spans(keys, [(move(a), move(b)) for a, b in self.actions])
 
 
 def _trim(text: str, start: int, stop: int) -> int:
