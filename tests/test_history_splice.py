@@ -62,3 +62,14 @@ def test_splicing_a_large_text_finds_lines_past_many_blocks() -> None:
     assert history.gives_back(after, hunks, before)
     assert not history.gives_back(after, hunks, before.replace("line 199999", "line 199990"))
     assert not history.gives_back(after, hunks, before.replace("line 3\n", "line 3 \n"))
+
+
+_BIG = "".join(f"{'x' * (n % 97)}\n" for n in range(60_000)) + "tail without a newline"
+_BIG_STARTS = [0] + [i + 1 for i, c in enumerate(_BIG) if c == "\n"] + [len(_BIG)]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, len(_BIG_STARTS) - 1), max_size=30).map(sorted))
+def test_line_starts_in_a_large_text_are_where_its_lines_start(wanted: list[int]) -> None:
+    starts = history._line_starts(_BIG, wanted)
+    assert starts == {line: _BIG_STARTS[line] for line in wanted}

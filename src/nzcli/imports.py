@@ -97,7 +97,6 @@ def check_sheets(
     seen: dict[str, str] = {}
     checked = Checked(period)
     no_stage: list[str] = []
-    position = {id(a): i for i, a in enumerate(plan.actions)}  # not .index(): import is linear
 
     def bad(where: str, message: str) -> None:
         problems.append(f"{where}: {message}")
@@ -113,7 +112,7 @@ def check_sheets(
                 )
         for row in sheet.rows:
             checked.rows += 1
-            result = _check_row(plan, row, period, seen, bad, position)
+            result = _check_row(plan, row, period, seen, bad, plan.position)
             if result is None:
                 continue
             if row.where not in bad_rows:
@@ -156,7 +155,7 @@ def _check_row(
     period: Period,
     seen: dict[str, str],
     bad: Callable[[str, str], None],
-    position: dict[int, int],
+    position: Callable[[Action], int],
 ) -> Planned | None:
     if not any(c.text for c in row.cells.values()):
         return None
@@ -202,7 +201,7 @@ def _check_row(
         owner = None
     if not ok or (fields.empty() and owner is None):
         return None
-    return Planned(position[id(action)], action, fields, owner, row.where)
+    return Planned(position(action), action, fields, owner, row.where)
 
 
 def _read(

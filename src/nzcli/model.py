@@ -283,6 +283,21 @@ class Plan:
         """The action with this ID, any case ("t17"), or None."""
         return self._actions_by_id.get(action_id.strip().upper())
 
+    def position(self, action: Action) -> int:
+        """Where `action` stands in `actions` (ValueError if it is not there): found by its
+        id, so a whole import is linear, not one `list.index` per row."""
+        actions = self.actions
+        if type(actions) is not list:  # made as read (nzcli.storage.payload): its own index
+            return actions.index(action)
+        i = self._positions.get(action.id.upper())
+        if i is None or (actions[i] is not action and actions[i] != action):
+            return actions.index(action)
+        return i
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a.id.upper(): i for i, a in enumerate(self.actions)}
+
     def theme(self, key: str) -> Theme | None:
         """The theme with this key ("transport"), or None."""
         return self._themes_by_key.get(key)

@@ -182,7 +182,7 @@ def update_action(
         notes.clear()
         opened.clear()
         action = vocab.find_action(plan, request.action_id)
-        index = plan.actions.index(action)
+        index = plan.position(action)
         period = None
         if request.period is not None:
             period = vocab.resolve_period(plan, request.period)
