@@ -16,6 +16,13 @@ from nzcli.storage import yaml_scan
 
 # ---- the reference: the text-based prescan, as it was --------------------------------------
 
+
+def _reference_ends_in_empty_block(text: str) -> bool:
+    tail = text[-yaml_scan._TAIL :].rstrip()
+    if not tail:
+        return len(text) >= yaml_scan._TAIL
+    return yaml_scan._LAST_BLOCK_HEADER.search(tail) is not None
+
 #: Most nesting the prescan lets through without asking `scan_events`: block nesting is at
 #: most the leading run of spaces and indicators plus a few, flow nesting at most the number
 #: of brackets that open a non-empty collection.
@@ -88,7 +95,7 @@ def reference_prescan(text: str) -> yaml_scan.Prescan:
         any(char in text for char in "\t\x85\u2028\u2029\ufeff")
         or _UNPRINTABLE.search(text) is not None
         or _TIMESTAMP.search(text) is not None
-        or yaml_scan._ends_in_empty_block(text)
+        or _reference_ends_in_empty_block(text)
     )
     return yaml_scan.Prescan(nodes, deep, _has_properties(text), exotic)
 
@@ -110,7 +117,8 @@ _ALPHABET = st.sampled_from(
 )
 _PIECES = st.sampled_from(
     ["2024-06-30", "2023-1-5", "2023-12", "- - x", ": -", "? ", "&a", "*b", "!!str", "[a]: b",
-     "{x: 1}: 2", "\n---\n", "\n...", "%YAML", "\n" + " " * 29, " " * 40, "|", ">-\n"]
+     "{x: 1}: 2", "\n---\n", "\n...", "%YAML", "\n" + " " * 29, " " * 40, "|", ">-\n",
+     " |2+ # note", "\n|-", ": >", "-|", "x|"]
 )
 texts = st.lists(st.one_of(_ALPHABET, _PIECES), max_size=80).map("".join)
 

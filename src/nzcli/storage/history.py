@@ -356,30 +356,36 @@ def gives_back(after: str, hunks: Sequence[Sequence[Any]], before: str) -> bool:
     return at == len(before)
 
 
-#: Stretches `_line_starts` counts newlines in, largest first, before finding them one by one.
-_COUNTED = (1 << 16, 1 << 12, 1 << 8)
+#: The stretches `_line_starts` counts newlines in: from this many characters up to 64 KiB.
+_FEW, _MANY = 1 << 8, 1 << 16
 
 
 def _line_starts(text: str, wanted: Sequence[int]) -> dict[int, int]:
     """Where each of the `wanted` lines (0-based, ascending) starts in `text` (`len(text)` for
-    the line after the last): stretches without the line skipped by counting their newlines
-    (64 KiB, then 4 KiB, then 256 characters at a time), the last few lines found one by one;
-    so 4,000 lines of a 66 MB text cost about as much as one pass of `str.count`."""
+    the line after the last). Stretches before a line are skipped by counting their newlines,
+    each stretch twice the last (up to 64 KiB) while the line is further on, then halving to
+    close in, and the last few lines are found one by one: so the cost of a line is the log
+    of its distance from the one before, whether 2 lines of a 66 MB text are wanted or 60,000."""
     starts: dict[int, int] = {}
     at = 0  # where the count goes on: `line` newlines stand before it
     line = 0
+    end = len(text)
     for target in wanted:
-        for size in _COUNTED:
-            while line < target:
-                block = text.count("\n", at, at + size)
-                if line + block >= target or at + size >= len(text):
-                    break
-                line += block
-                at += size
+        size = _FEW
+        while line < target and at + size < end:  # further on: skip ever larger stretches
+            block = text.count("\n", at, at + size)
+            if line + block >= target:
+                break
+            line, at, size = line + block, at + size, min(size * 2, _MANY)
+        while size > _FEW and line < target:  # closing in: halve the stretch
+            size //= 2
+            block = text.count("\n", at, at + size)
+            if line + block < target and at + size < end:
+                line, at = line + block, at + size
         while line < target:
             newline = text.find("\n", at)
             if newline == -1:
-                at, line = len(text), target
+                at, line = end, target
                 break
             at, line = newline + 1, line + 1
         starts[target] = at

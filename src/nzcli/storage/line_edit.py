@@ -194,15 +194,25 @@ def _compose(text: str) -> Any:
         return None
 
 
+_KINDS = {"ScalarNode": "str", "SequenceNode": "seq", "MappingNode": "map"}
+
+
 @functools.cache
 def _composer() -> Any:
     from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml
     from ruamel.yaml.resolver import BaseResolver
 
+    tags = {kind: f"tag:yaml.org,2002:{name}" for kind, name in _KINDS.items()}
+
     class Composer(CParser, BaseResolver):  # type: ignore[misc]
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             BaseResolver.__init__(self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # Every node its kind's default tag, as BaseResolver gives it (a trusted file has
+            # no tags), without BaseResolver's search of resolvers for each of them.
+            return tags[kind.__name__]
 
     return Composer
 

@@ -134,7 +134,9 @@ def _ends_in_empty_block(text: str) -> bool:
     tail = text[-_TAIL:].rstrip()
     if not tail:
         return len(text) >= _TAIL  # (only blank lines in the tail: look no further, be careful)
-    return _LAST_BLOCK_HEADER.search(tail) is not None
+    # A match ends the tail and holds no line break but the one it may start with: so it is
+    # searched for in the tail's last line and the break before it (a tenth of the time).
+    return _LAST_BLOCK_HEADER.search(tail[max(tail.rfind("\n"), 0) :]) is not None
 
 
 def _occurs(
