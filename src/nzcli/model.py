@@ -284,8 +284,8 @@ class Plan:
         return self._actions_by_id.get(action_id.strip().upper())
 
     def position(self, action: Action) -> int:
-        """Where `action` stands in `actions` (ValueError if it is not there): found by its
-        id, so a whole import is linear, not one `list.index` per row."""
+        """The index of `action` in `actions` (ValueError if it is not there), found by its
+        id: as quick for the last of 100,000 actions as for the first."""
         actions = self.actions
         if type(actions) is not list:  # made as read (nzcli.storage.payload): its own index
             return actions.index(action)
