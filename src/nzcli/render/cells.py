@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from nzcli.model import format_number
 
-from .document import LABEL, NUMBER, OBJECTIVES, RAG, STAGE
+from .document import LABEL, LIST, NUMBER, OBJECTIVES, RAG, STAGE, TEXT
 
 
 def human(value: Any, kind: str) -> str:
@@ -26,6 +27,29 @@ def human(value: Any, kind: str) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
+
+
+def human_column(values: Sequence[Any], kind: str) -> list[str]:
+    """`[human(v, kind) for v in values]`, a column at a time: text as it is, and each
+    distinct code, stage, RAG or number worked out once."""
+    if kind == TEXT:
+        return [v if type(v) is str else human(v, kind) for v in values]
+    if kind == LIST:
+        return [
+            "; ".join([str(v) for v in value]) if type(value) is list else human(value, kind)
+            for value in values
+        ]
+    out: list[str] = []
+    known: dict[Any, str] = {}
+    for value in values:
+        if value is None or type(value) is str or type(value) is int:
+            shown = known.get(value)
+            if shown is None:
+                shown = known[value] = human(value, kind)
+        else:
+            shown = human(value, kind)
+        out.append(shown)
+    return out
 
 
 def stage_label(value: str) -> str:
