@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from nzcli.safety import escape_controls
+from nzcli.safety import UNSAFE, escape_controls
 
 from . import Style
-from .cells import human
+from .cells import human, human_column
 from .document import (
     NUMBER,
     RAG,
@@ -51,14 +51,22 @@ NOMINAL_WIDTH = 180
 _ADDRESS = re.compile(rf"(?<!\S)(?:https?://|www\.)\S{{{LONG_WORD - 8},}}")
 
 
+#: A character `text` or `prose` changes: text without one is written as it is.
+_SPECIAL = re.compile(f"[&<>\"'\n{UNSAFE}]")
+
+
 def text(value: str) -> str:
     """Escape for HTML text and attributes; control characters made visible."""
+    if _SPECIAL.search(value) is None:
+        return value
     return escape(escape_controls(value), quote=True)
 
 
 def prose(value: str) -> str:
     """Escaped text whose long web addresses may break after their slashes, and whose line
     breaks are kept."""
+    if _SPECIAL.search(value) is None and "://" not in value and "www." not in value:
+        return value
     raw = escape_controls(value)
     out: list[str] = []
     at = 0
@@ -168,11 +176,16 @@ def grid(block: Grid, page: Page) -> str:
         out.append(f'<th scope="col"{cls}>{text(column.header)}</th>')
     out.append("</tr></thead><tbody>")
     made: list[dict[str, str]] = [{} for _ in block.columns]  # short cells, once a text
-    for row in block.rows:
+    shown_columns = [
+        human_column([row.get(column.key) for row in block.rows], column.kind)
+        for column in block.columns
+    ]
+    columns = list(enumerate(block.columns))
+    for r, row in enumerate(block.rows):
         anchor = str(row.get(block.anchor)) if block.anchor else None
         out.append(f"<tr{page.id(anchor)}>")
-        for i, column in enumerate(block.columns):
-            shown = human(row.get(column.key), column.kind)
+        for i, column in columns:
+            shown = shown_columns[i][r]
             if len(shown) > SHORT_CELL:
                 out.append(_shown_cell(shown, column, page, i == 0))
                 continue

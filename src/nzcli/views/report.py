@@ -223,7 +223,7 @@ def theme_columns(theme: dict[str, Any]) -> list[Column]:
 def shown_actions(section: dict[str, Any]) -> list[dict[str, Any]]:
     """A section's actions as the report shows them: the stage in words, and "No update for
     this period" (RAG "no update") for an action with nothing for the period."""
-    return [_shown(dict(action, stage=stage_text(action["stage"]))) for action in section["actions"]]
+    return [_shown(dict(a, stage=stage_text(a["stage"]))) for a in section["actions"]]
 
 
 def _shown(action: dict[str, Any]) -> dict[str, Any]:
