@@ -181,13 +181,24 @@ def grid(block: Grid, page: Page) -> str:
         for column in block.columns
     ]
     columns = list(enumerate(block.columns))
+    # A cell of running text over SHORT_CELL (> LONG_CELL) is `<td class="long" …>` (`_shown_cell`).
+    running = [
+        f'<td class="long" data-label="{text(c.header)}">'
+        if i and c.kind not in (RAG, STAGE, REF, NUMBER)
+        else None
+        for i, c in columns
+    ]
     for r, row in enumerate(block.rows):
         anchor = str(row.get(block.anchor)) if block.anchor else None
         out.append(f"<tr{page.id(anchor)}>")
         for i, column in columns:
             shown = shown_columns[i][r]
             if len(shown) > SHORT_CELL:
-                out.append(_shown_cell(shown, column, page, i == 0))
+                start = running[i]
+                if start is None:
+                    out.append(_shown_cell(shown, column, page, i == 0))
+                else:
+                    out.append(start + prose(shown) + "</td>")
                 continue
             cell = made[i].get(shown)
             if cell is None:

@@ -92,7 +92,10 @@ def _text_measure(text: str, hyphens: bool) -> tuple[int, int]:
             continue  # no longer word in it
         pieces = part.split()
         if (hyphens and "-" in part) or (size >= LONG_WORD and "/" in part):  # may break
-            widest = max((_word(w, hyphens) for w in pieces), default=0)
+            widest = max(  # (`_word` of a word without "-" or "/" is its length)
+                (_word(w, hyphens) if "-" in w or "/" in w else len(w) for w in pieces),
+                default=0,
+            )
         else:
             widest = max(map(len, pieces), default=0)
         if widest > longest:

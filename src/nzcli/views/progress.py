@@ -54,8 +54,15 @@ def counts(actions: Sequence[Action], period: Period) -> dict[str, dict[str, int
     pid = period.id
     for action in actions:  # one pass: each update looked up once
         update = action.updates.get(pid)
-        stages[stage_key(update)] += 1
-        rags[report_rag_key(update)] += 1
+        if update is None:
+            stages[NO_UPDATE] += 1
+            rags[NO_UPDATE] += 1
+            continue
+        if update.schemes:
+            stages[stage_key(update)] += 1
+        else:  # (stage_key of a single stage, without making the list of stages)
+            stages[NO_UPDATE if update.stage is None else update.stage.value] += 1
+        rags[NOT_RATED if update.rag is None else update.rag.value] += 1
     return {"stage": _by_identifier(stages, STAGE_KEYS), "rag": _by_identifier(rags, RAG_KEYS)}
 
 
