@@ -29,6 +29,10 @@ def human(value: Any, kind: str) -> str:
     return str(value)
 
 
+#: Marks a list's key among the values `human_column` has worked out.
+_LIST = object()
+
+
 def human_column(values: Sequence[Any], kind: str) -> list[str]:
     """`[human(v, kind) for v in values]`, a column at a time: text as it is, and each
     distinct code, stage, RAG or number worked out once."""
@@ -46,6 +50,11 @@ def human_column(values: Sequence[Any], kind: str) -> list[str]:
             shown = known.get(value)
             if shown is None:
                 shown = known[value] = human(value, kind)
+        elif type(value) is list and all(type(v) is int or type(v) is str for v in value):
+            key = (_LIST, *value)  # (objectives: a few lists, many times)
+            shown = known.get(key)
+            if shown is None:
+                shown = known[key] = human(value, kind)
         else:
             shown = human(value, kind)
         out.append(shown)
