@@ -383,11 +383,19 @@ def resolve_period(plan: Plan, text: str | None) -> Period:
 # Things a plan has
 
 
+_NATURAL_PARTS = re.compile(r"\d+|\D+")
+#: The usual ID (letters, then digits: "T17"), keyed without the general split.
+_LETTERS_DIGITS = re.compile(r"([A-Za-z]+)([0-9]+)")
+
+
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """T2 before T10: digits compare as numbers."""
+    usual = _LETTERS_DIGITS.fullmatch(text)
+    if usual is not None:
+        return ((1, 0, usual[1].casefold()), (0, int(usual[2]), ""))
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.findall(r"\d+|\D+", text)
+        for part in _NATURAL_PARTS.findall(text)
     )
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from nzcli.safety import escape_controls
+from nzcli.safety import UNSAFE, escape_controls
 
 from . import Style
-from .cells import human
+from .cells import human, human_column
 from .document import (
     NUMBER,
     RAG,
@@ -51,14 +51,22 @@ NOMINAL_WIDTH = 180
 _ADDRESS = re.compile(rf"(?<!\S)(?:https?://|www\.)\S{{{LONG_WORD - 8},}}")
 
 
+#: A character `text` or `prose` changes: text without one is written as it is.
+_SPECIAL = re.compile(f"[&<>\"'\n{UNSAFE}]")
+
+
 def text(value: str) -> str:
     """Escape for HTML text and attributes; control characters made visible."""
+    if _SPECIAL.search(value) is None:
+        return value
     return escape(escape_controls(value), quote=True)
 
 
 def prose(value: str) -> str:
     """Escaped text whose long web addresses may break after their slashes, and whose line
     breaks are kept."""
+    if _SPECIAL.search(value) is None and "://" not in value and "www." not in value:
+        return value
     raw = escape_controls(value)
     out: list[str] = []
     at = 0
@@ -141,6 +149,34 @@ def _shown_cell(shown: str, column: Column, page: Page, first: bool) -> str:
     return f'<td{cls} data-label="{text(column.header)}">{body}</td>'
 
 
+def _column_cells(block: Grid, i: int, page: Page) -> list[str]:
+    """Column `i`'s cells in every row (`_shown_cell`), short ones made once a text."""
+    column = block.columns[i]
+    first = i == 0
+    made: dict[str, str] = {}
+    out: list[str] = []
+    # A cell of running text over SHORT_CELL (> LONG_CELL) is `<td class="long" …>`.
+    running = not first and column.kind not in (RAG, STAGE, REF, NUMBER)
+    start = f'<td class="long" data-label="{text(column.header)}">'
+    shown_cells = human_column([row.get(column.key) for row in block.rows], column.kind)
+    if running:  # text with nothing to escape or break is its own `prose`
+        joined = "".join(shown_cells)
+        as_is = _SPECIAL.search(joined) is None and "://" not in joined and "www." not in joined
+        write = str if as_is else prose
+    for shown in shown_cells:
+        if len(shown) > SHORT_CELL:
+            if running:
+                out.append(start + write(shown) + "</td>")
+            else:
+                out.append(_shown_cell(shown, column, page, first))
+            continue
+        cell = made.get(shown)
+        if cell is None:
+            cell = made[shown] = _shown_cell(shown, column, page, first)
+        out.append(cell)
+    return out
+
+
 def _signature(block: Grid) -> tuple[tuple[str, str], ...]:
     return tuple((c.key, c.header) for c in block.columns)
 
@@ -167,20 +203,14 @@ def grid(block: Grid, page: Page) -> str:
         cls = ' class="num"' if column.kind == NUMBER else ""
         out.append(f'<th scope="col"{cls}>{text(column.header)}</th>')
     out.append("</tr></thead><tbody>")
-    made: list[dict[str, str]] = [{} for _ in block.columns]  # short cells, once a text
-    for row in block.rows:
+    cells = [
+        _column_cells(block, i, page)
+        for i in range(len(block.columns))  # a column at a time, then row by row
+    ]
+    rows = zip(*cells, strict=True) if cells else (() for _ in block.rows)
+    for row, row_cells in zip(block.rows, rows, strict=True):
         anchor = str(row.get(block.anchor)) if block.anchor else None
-        out.append(f"<tr{page.id(anchor)}>")
-        for i, column in enumerate(block.columns):
-            shown = human(row.get(column.key), column.kind)
-            if len(shown) > SHORT_CELL:
-                out.append(_shown_cell(shown, column, page, i == 0))
-                continue
-            cell = made[i].get(shown)
-            if cell is None:
-                cell = made[i][shown] = _shown_cell(shown, column, page, i == 0)
-            out.append(cell)
-        out.append("</tr>")
+        out.append(f"<tr{page.id(anchor)}>" + "".join(row_cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 

@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nzcli.safety import escape_controls
+from nzcli.safety import UNSAFE, escape_controls
 
-from .cells import human
+from .cells import human, human_column
 from .document import STAGE, Column, Grid
+
+_CONTROL = re.compile(f"[{UNSAFE}]")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,14 @@ def display(value: Any, kind: str) -> str:
     return text.replace("; ", ";\n") if kind == STAGE else text
 
 
+def display_column(values: Sequence[Any], kind: str) -> list[str]:
+    """`[display(v, kind) for v in values]`, a column at a time (`human_column`)."""
+    shown = human_column(values, kind)
+    if _CONTROL.search("".join(shown)) is not None:
+        shown = [escape_controls(t) for t in shown]
+    return [t.replace("; ", ";\n") for t in shown] if kind == STAGE else shown
+
+
 #: Web addresses this long may break after a "/" (the HTML page lets them), and any word
 #: may break after a hyphen (browsers and Word do): so their pieces, not the whole, set a
 #: column's narrowest width.
@@ -71,27 +81,50 @@ def _word(word: str, hyphens: bool = True) -> int:
     return max(map(len, (_ADDRESS_BREAK if address else _HYPHEN_BREAK).split(word)))
 
 
+def _text_measure(text: str, hyphens: bool) -> tuple[int, int]:
+    """One cell's longest line and narrowest width (its longest word, `_word`)."""
+    line = longest = 0
+    for part in text.split("\n") if "\n" in text else (text,):
+        size = len(part)
+        if size > line:
+            line = size
+        if size <= longest:
+            continue  # no longer word in it
+        pieces = part.split()
+        if (hyphens and "-" in part) or (size >= LONG_WORD and "/" in part):  # may break
+            widest = max(  # (`_word` of a word without "-" or "/" is its length)
+                (_word(w, hyphens) if "-" in w or "/" in w else len(w) for w in pieces),
+                default=0,
+            )
+        else:
+            widest = max(map(len, pieces), default=0)
+        if widest > longest:
+            longest = widest
+    return line, longest
+
+
+#: Cells at most this long are measured once per distinct text (codes, stages, RAGs).
+SHORT_CELL = 40
+
+
 def measure_text(texts: Iterable[str], header: str = "", hyphens: bool = True) -> Measure:
     """The measure of a header and cells' texts (`hyphens`: words break after hyphens,
     as in a browser or Word; a terminal folds them instead)."""
     line = mass = 0
     words: list[int] = []
+    known: dict[str, tuple[int, int]] = {}
     for text in texts:
-        mass += len(text)
-        longest = 0
-        for part in text.split("\n") if "\n" in text else (text,):
-            size = len(part)
-            if size > line:
-                line = size
-            if size <= longest:
-                continue  # no longer word in it
-            pieces = part.split()
-            if (hyphens and "-" in part) or (size >= LONG_WORD and "/" in part):  # may break
-                widest = max((_word(w, hyphens) for w in pieces), default=0)
-            else:
-                widest = max(map(len, pieces), default=0)
-            if widest > longest:
-                longest = widest
+        size = len(text)
+        mass += size
+        if size > SHORT_CELL:
+            text_line, longest = _text_measure(text, hyphens)
+        else:
+            done = known.get(text)
+            if done is None:
+                done = known[text] = _text_measure(text, hyphens)
+            text_line, longest = done
+        if text_line > line:
+            line = text_line
         words.append(longest)
     head = max(map(len, header.split()), default=0)
     line = max(line, len(header))
@@ -107,8 +140,17 @@ def measure(
 ) -> list[Measure]:
     """Each column's measure over its header and every row's displayed text, over one
     grid or several with the same columns (sized alike, so they line up)."""
-    show = text or (lambda value, column: display(value, column.kind))
     columns = grids[0].columns
+    if text is None:  # a column at a time (`display_column`)
+        return [
+            measure_text(
+                display_column([row.get(column.key) for g in grids for row in g.rows], column.kind),
+                column.header,
+                hyphens,
+            )
+            for column in columns
+        ]
+    show = text
     return [
         measure_text(
             (show(row.get(column.key), column) for g in grids for row in g.rows),

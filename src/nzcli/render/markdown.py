@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nzcli.safety import escape_controls
+from nzcli.safety import UNSAFE, escape_controls
 
 from . import Style
-from .cells import human
+from .cells import human_column
 from .document import (
     NUMBER,
     Bars,
@@ -117,6 +117,29 @@ def _narrow_pipe_table(headers: list[str], rows: list[list[str]], numeric: list[
     return "\n".join(lines)
 
 
+def _narrow_columns(headers: list[str], columns: list[list[str]], numeric: list[bool]) -> str:
+    """`_narrow_pipe_table` of the table's columns (each a list of cells): one format
+    string lays out a row."""
+    columns = [[cell.strip() for cell in column] for column in columns]
+    widths = [
+        max(len(header) + 2, max(map(len, column)))
+        for header, column in zip(headers, columns, strict=True)
+    ]
+    head = "| " + " | ".join(
+        h.rjust(w) if n else h.ljust(w) for h, w, n in zip(headers, widths, numeric, strict=True)
+    )
+    rule = "|".join(
+        "-" * (w + 1) + ":" if n else ":" + "-" * (w + 1)
+        for w, n in zip(widths, numeric, strict=True)
+    )
+    layout = "| " + " | ".join(
+        f"{{:{'>' if n else '<'}{w}}}" for w, n in zip(widths, numeric, strict=True)
+    )
+    lines = [head + " |", "|" + rule + "|"]
+    lines.extend(map((layout + " |").format, *columns))
+    return "\n".join(lines)
+
+
 def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -> str:
     """Escaped cells as an aligned pipe table (numbers right-aligned). tabulate is told
     that every cell is text already: it must not reformat or re-type what it is given."""
@@ -127,6 +150,10 @@ def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -
         and all(_NARROW.match(cell) for row in rows for cell in row)
     ):
         return _narrow_pipe_table(headers, rows, numeric)
+    return _tabulate(headers, rows, numeric)
+
+
+def _tabulate(headers: list[str], rows: list[list[str]], numeric: list[bool]) -> str:
     from tabulate import tabulate
 
     align = ["right" if n else "left" for n in numeric]
@@ -138,22 +165,50 @@ def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool]) -
 
 #: Cells at most this long are escaped once per distinct text (codes, stages, RAGs).
 SHORT_CELL = 40
+#: A character `escape_cell` changes (escaped, an entity, a line break or a control
+#: character): a cell without one is written as it is.
+_SPECIAL = re.compile(f"[\\\\`*_\\[\\]|~#!&<>\r\n{UNSAFE}]")
+
+
+def escape_cells(texts: list[str]) -> list[str]:
+    """`[escape_cell(t) for t in texts]`: only cells holding a special character are
+    escaped, short ones once per distinct text."""
+    special = _SPECIAL.search
+    if special("".join(texts)) is None:  # the usual column: codes, stages, numbers
+        return texts
+    escaped: dict[str, str] = {}
+    out: list[str] = []
+    for text in texts:
+        if special(text) is None:
+            out.append(text)
+        elif len(text) > SHORT_CELL:
+            out.append(escape_cell(text))
+        else:
+            done = escaped.get(text)
+            if done is None:
+                done = escaped[text] = escape_cell(text)
+            out.append(done)
+    return out
 
 
 def table(grid: Grid) -> str:
+    """The grid as a pipe table, built a column at a time (`reference_table`, in
+    tests/test_report_speed.py, is the cell-by-cell form it replaced: the same bytes)."""
     headers = [escape_cell(c.header) for c in grid.columns]
-    escaped: dict[str, str] = {}
-
-    def cell(text: str) -> str:
-        if len(text) > SHORT_CELL:
-            return escape_cell(text)
-        done = escaped.get(text)
-        if done is None:
-            done = escaped[text] = escape_cell(text)
-        return done
-
-    rows = [[cell(human(row.get(c.key), c.kind)) for c in grid.columns] for row in grid.rows]
-    return pipe_table(headers, rows, [c.kind == NUMBER for c in grid.columns])
+    numeric = [c.kind == NUMBER for c in grid.columns]
+    columns = [
+        escape_cells(human_column([row.get(c.key) for row in grid.rows], c.kind))
+        for c in grid.columns
+    ]
+    if not columns:
+        return pipe_table(headers, [[] for _ in grid.rows], numeric)
+    if (
+        len(grid.rows) >= NARROW_ROWS
+        and all(_NARROW.match(cell) for cell in headers)
+        and all(_NARROW.match("".join(column)) for column in columns)
+    ):
+        return _narrow_columns(headers, columns, numeric)
+    return _tabulate(headers, [list(row) for row in zip(*columns, strict=True)], numeric)
 
 
 def render_markdown(blocks: Sequence[Block]) -> str:

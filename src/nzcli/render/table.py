@@ -42,7 +42,7 @@ from .document import (
     Paragraph,
     Trend,
 )
-from .layout import display, fit, floors, measure, measure_text, sample
+from .layout import display, display_column, fit, floors, measure, measure_text, sample
 
 #: Cell styles: set foreground and background together, so each reads the same on a dark
 #: or a light terminal. The words are always there too; colour only adds to them.
@@ -381,7 +381,7 @@ def print_grid(console: Console, out: io.StringIO, grid: Grid, color: bool, widt
     if _is_records(grid, width):
         console.print(record_table(grid, color))
         return
-    shown = [[display(row.get(c.key), c.kind) for row in grid.rows] for c in grid.columns]
+    shown = [display_column([row.get(c.key) for row in grid.rows], c.kind) for c in grid.columns]
     widths = column_widths(grid, width, shown)
     frame = _frame(grid, color, widths)
     if not grid.rows or sum(widths) + 3 * len(widths) + 1 > width:

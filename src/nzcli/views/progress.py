@@ -49,12 +49,31 @@ def report_rag_key(update: Update | None) -> str:
 
 def counts(actions: Sequence[Action], period: Period) -> dict[str, dict[str, int]]:
     """Stage and RAG counts for `period`, every key present (zeros included)."""
-    stages = Counter(identifier(stage_key(a.updates.get(period.id))) for a in actions)
-    rags = Counter(identifier(report_rag_key(a.updates.get(period.id))) for a in actions)
-    return {
-        "stage": {k: stages.get(k, 0) for k in STAGE_KEYS},
-        "rag": {k: rags.get(k, 0) for k in RAG_KEYS},
-    }
+    stages: Counter[str] = Counter()
+    rags: Counter[str] = Counter()
+    pid = period.id
+    for action in actions:  # one pass: each update looked up once
+        update = action.updates.get(pid)
+        if update is None:
+            stages[NO_UPDATE] += 1
+            rags[NO_UPDATE] += 1
+            continue
+        if update.schemes:
+            stages[stage_key(update)] += 1
+        else:  # (stage_key of a single stage, without making the list of stages)
+            stages[NO_UPDATE if update.stage is None else update.stage.value] += 1
+        rags[NOT_RATED if update.rag is None else update.rag.value] += 1
+    return {"stage": _by_identifier(stages, STAGE_KEYS), "rag": _by_identifier(rags, RAG_KEYS)}
+
+
+def _by_identifier(counted: Counter[str], keys: list[str]) -> dict[str, int]:
+    """Counts by counting key, as JSON names them (`identifier`), every one of `keys`."""
+    out = dict.fromkeys(keys, 0)
+    for key, n in counted.items():
+        name = identifier(key)
+        if name in out:
+            out[name] += n
+    return out
 
 
 def reported_periods(plan: Plan, period: Period) -> list[Period]:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from nzcli.groups import MIXED, NO_UPDATE
-from nzcli.model import NOT_RATED, Plan, Rag, Stage
+from nzcli.model import NOT_RATED, Action, Plan, Rag, Stage
 from nzcli.query import Selection, row, stage_text
 from nzcli.render import (
     LABEL,
@@ -100,16 +100,21 @@ def build_report(
     chosen = selection.apply(plan)
     themes_out: list[dict[str, Any]] = []
     summary_rows: list[dict[str, Any]] = []
+    by_theme: dict[str, list[Action]] = {}
+    for action in chosen:  # one pass, not one per theme
+        by_theme.setdefault(action.theme, []).append(action)
     for theme in plan.themes:
-        actions = sorted(
-            (a for a in chosen if a.theme == theme.key), key=lambda a: natural_key(a.id)
-        )
+        actions = by_theme.get(theme.key)
         if not actions:
             continue
+        actions.sort(key=lambda a: natural_key(a.id))
+        by_section: dict[str | None, list[Action]] = {}
+        for action in actions:
+            by_section.setdefault(action.section, []).append(action)
         sections: list[dict[str, Any]] = []
         order = [None, *theme.sections]
         for section in order:
-            members = [a for a in actions if a.section == section]
+            members = by_section.get(section)
             if members:
                 sections.append(
                     {"name": section, "actions": [row(a, period, structured=True) for a in members]}
@@ -190,8 +195,11 @@ def report_document(report: dict[str, Any]) -> Document:
         blocks.append(Heading(theme["name"], 2, anchor=theme["key"]))
         cols = theme_columns(theme)
         for section in theme["sections"]:
-            csv_rows += [dict(a, stage=stage_text(a["stage"])) for a in section["actions"]]
-            shown_rows = shown_actions(section)
+            shown_rows = []
+            for action in section["actions"]:  # each row made once, shared where alike
+                as_text = dict(action, stage=stage_text(action["stage"]))
+                csv_rows.append(as_text)
+                shown_rows.append(_shown(as_text))
             if section["name"]:
                 anchor = f"{theme['key']}-{_slug(section['name'])}"
                 blocks.append(Heading(section["name"], 3, anchor=anchor))
@@ -215,13 +223,15 @@ def theme_columns(theme: dict[str, Any]) -> list[Column]:
 def shown_actions(section: dict[str, Any]) -> list[dict[str, Any]]:
     """A section's actions as the report shows them: the stage in words, and "No update for
     this period" (RAG "no update") for an action with nothing for the period."""
-    shown = []
-    for action in section["actions"]:
-        action = dict(action, stage=stage_text(action["stage"]))
-        if all(action[k] is None for k in ("update", "stage", "rag")):
-            action = dict(action, update=NO_UPDATE_TEXT, rag=NO_UPDATE)
-        shown.append(action)
-    return shown
+    return [_shown(dict(a, stage=stage_text(a["stage"]))) for a in section["actions"]]
+
+
+def _shown(action: dict[str, Any]) -> dict[str, Any]:
+    """A row with its stage in words as the report shows it (`shown_actions`): itself, or
+    for an action with nothing for the period a copy saying so."""
+    if action["update"] is None and action["stage"] is None and action["rag"] is None:
+        return dict(action, update=NO_UPDATE_TEXT, rag=NO_UPDATE)
+    return action
 
 
 def _slug(text: str) -> str:
