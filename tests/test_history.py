@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from conftest import Run, squeeze
 from nzcli import load_plan
-from nzcli.storage.history import apply_reverse, history_path, read_history, reverse_patch
+from nzcli.storage.history import history_path, read_history
+from nzcli.storage.patch import apply_reverse, reverse_patch
 
 
 def entries(path: Path) -> list[dict]:  # type: ignore[type-arg]

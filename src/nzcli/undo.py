@@ -17,7 +17,8 @@ from typing import Any
 from .errors import UsageError
 from .record import Outcome
 from .storage.files import DEFAULT_LOCK_TIMEOUT
-from .storage.history import Journal, apply_reverse, digest, history_path, read_history
+from .storage.history import Journal, digest, history_path, read_history
+from .storage.patch import apply_reverse
 from .store import replace_file
 
 
