@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from nzcli.errors import DataError, MissingFile, WriteError
+from nzcli.model import Update
+from nzcli.records import field_names
 
 from .patch import gives_back, reverse_patch, text_lines
 
@@ -31,7 +33,7 @@ HISTORY_SUFFIX: Final = ".history.jsonl"
 #: Version of a history line's keys. Bump on any incompatible change.
 HISTORY_FORMAT_VERSION: Final = 1
 #: The fields of an update, in the data file's order.
-UPDATE_FIELDS: Final = ("stage", "schemes", "rag", "text")
+UPDATE_FIELDS: Final = field_names(Update)
 #: Largest history file nzcli reads: years of rounds of a large plan (an entry holds only
 #: the lines a write changed), while a runaway file is refused rather than read for ever.
 MAX_HISTORY_BYTES: Final = 1024 * 2**20

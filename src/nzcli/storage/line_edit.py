@@ -30,9 +30,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-#: What a period's update may hold, in the order the file writes it (`edits.UPDATE_KEYS`).
-_UPDATE_KEYS = ("stage", "schemes", "rag", "text")
-_PERIOD_ID = re.compile(r"[0-9]{4}-[0-9]{2}\Z")
+from nzcli.model import PERIOD_ID, Update
+from nzcli.records import field_names
+
+#: What a period's update may hold, in the order the file writes it (the record's fields),
+#: and those written here (one-line values; `schemes` is a list: the round trip writes it).
+_UPDATE_KEYS = field_names(Update)
+_LINE_KEYS = tuple(key for key in _UPDATE_KEYS if key != "schemes")
 
 
 class _Unhandled(Exception):
@@ -321,13 +325,13 @@ def _updates_lines(
             not isinstance(period, str)
             or not isinstance(entry, dict)
             or not entry
-            or any(name not in ("stage", "rag", "text") for name in entry)
+            or any(name not in _LINE_KEYS for name in entry)
         ):
             return None
         old = entries.get(period)
         kept: dict[str, tuple[str, str | None]] = {}
         if old is None:
-            if not _PERIOD_ID.match(period):
+            if not PERIOD_ID.match(period):
                 return None
             out.append(" " * column + f'"{period}":\n')  # (as `edits._period_key` writes it)
         else:
