@@ -1,4 +1,4 @@
-"""The `nzcli` command: the quick path for the read commands, typer for everything else."""
+"""The `nzcli` command: the quick path for ordinary command lines, typer for the rest."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .context import Context
 
 def run(argv: Sequence[str], ctx: Context) -> int:
     """Run one command line in `ctx`; its exit code. The quick path (`nzcli.cli.fast`) takes
-    the read commands' ordinary command lines; typer (`nzcli.cli.app`) the rest."""
+    ordinary command lines; typer (`nzcli.cli.app`) the rest."""
     from .fast import parse
     from .run import apply_globals, run_command
 

@@ -1,6 +1,5 @@
 """`nzcli pack`: the update packs officers fill in. It reads the plan and writes workbooks,
-never the plan itself; it writes files, so it runs through typer (`spec.OTHER_MODULES`)
-rather than the quick path, and imports nothing heavy until it runs."""
+never the plan itself. Like every command module, it imports nothing heavy until it runs."""
 
 from __future__ import annotations
 

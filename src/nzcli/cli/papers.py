@@ -1,6 +1,6 @@
 """The period papers, read-only: `diff` (what changed between two periods) and `report` (the
 progress report for one). Like `nzcli.cli.read`, this module imports nothing heavy at import
-time, so the quick path (`nzcli.cli.fast`) can serve both without typer."""
+time: the quick path (`nzcli.cli.fast`) imports it on every run."""
 
 from __future__ import annotations
 
@@ -67,7 +67,6 @@ HIDE = Option(
     FILTERS,
     COLOR,
     formats=PAPER_FORMATS,
-    read_only=True,
 )
 def diff(
     ctx: Context,
@@ -151,7 +150,6 @@ STAMP = Option(
     FILTERS,
     COLOR,
     formats=REPORT_FORMATS,
-    read_only=True,
 )
 def report(
     ctx: Context,

@@ -1,6 +1,6 @@
 """The reporting round's read commands: `sheet` (the update sheet to fill in), `status` (who
-still owes an update) and `history` (every change to the plan). Read-only, so the quick path
-may run them: nothing heavy is imported at import time."""
+still owes an update) and `history` (every change to the plan). Like every command module,
+it imports nothing heavy at import time: the quick path imports it on every run."""
 
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ def _selection(ctx: Context, filters: Filters, period_arg: str):  # type: ignore
     FILTERS,
     COLOR,
     formats=("csv", "json"),
-    read_only=True,
 )
 def sheet(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Result:
     """Write the update sheet for a period: one row per action to fill in and `import`.
@@ -92,7 +91,6 @@ def sheet(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Resul
     FILTERS,
     COLOR,
     formats=PAPER_FORMATS,
-    read_only=True,
 )
 def status(ctx: Context, *, filters: Filters, period_arg: str, out: Out) -> Result:
     """Who still owes an update for a period: the actions without one, by theme and owner.
@@ -135,7 +133,6 @@ HISTORY_PERIOD = Option(
     DATA,
     COLOR,
     formats=("table", "md", "csv", "json"),
-    read_only=True,
 )
 def history(ctx: Context, *, action_id: str | None, period: str | None, out: Out) -> Result:
     """Every change recorded to the plan, newest first: when, the command, and each field

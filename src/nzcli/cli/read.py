@@ -1,6 +1,6 @@
 """The commands that only read: each is its declaration and a body that asks a view for a
-document. The quick path (`nzcli.cli.fast`) may run any of them without typer, so this module
-imports nothing heavy at import time: each body imports what it needs."""
+document. The quick path (`nzcli.cli.fast`) imports this module on every run, so it imports
+nothing heavy at import time: each body imports what it needs."""
 
 from __future__ import annotations
 
@@ -56,7 +56,6 @@ CHECK_ID = next(f for f in FILTERS if f.dest == "id")
     DATA,
     COLOR,
     formats=("text", "json"),
-    read_only=True,
 )
 def check(ctx: Context, *, strict: bool, id: list[str], out: Out) -> Result:
     """Validate the data file and list every problem.
@@ -89,7 +88,7 @@ def check(ctx: Context, *, strict: bool, id: list[str], out: Out) -> Result:
 EXPORT_FORMATS = ("json", "yaml", "ndjson", "xlsx", "datapackage", "sqlite")
 
 
-@command("export", FORMAT, OUTPUT, QUIET, DATA, COLOR, formats=EXPORT_FORMATS, read_only=True)
+@command("export", FORMAT, OUTPUT, QUIET, DATA, COLOR, formats=EXPORT_FORMATS)
 def export(ctx: Context, *, out: Out) -> Result:
     """Export the whole plan: as JSON, YAML, NDJSON or an Excel workbook, or as open data.
 
@@ -174,7 +173,6 @@ LIMIT = Option("limit", ("--limit", "-n"), "At most N rows.", "N")
     FILTERS,
     COLOR,
     formats=LIST_FORMATS,
-    read_only=True,
 )
 def list_(
     ctx: Context,
@@ -233,7 +231,6 @@ def empty_notes(plan: Plan, selection: Selection, count: int) -> list[str]:
     DOCUMENT,
     COLOR,
     formats=QUERY_FORMATS,
-    read_only=True,
 )
 def show(ctx: Context, *, action_id: str, out: Out) -> Result:
     """Show one action in full: every field, partners, and each period's stage, RAG and update.
@@ -264,7 +261,6 @@ def show(ctx: Context, *, action_id: str, out: Out) -> Result:
     FILTERS,
     COLOR,
     formats=QUERY_FORMATS,
-    read_only=True,
 )
 def partners(ctx: Context, *, filters: Filters, name: str | None, out: Out) -> Result:
     """The partner index: each partner with its action count and IDs, most involved first.
@@ -290,7 +286,7 @@ def partners(ctx: Context, *, filters: Filters, name: str | None, out: Out) -> R
     return Result(doc, out, messages=messages)
 
 
-@command("themes", DOCUMENT, COLOR, formats=QUERY_FORMATS, read_only=True)
+@command("themes", DOCUMENT, COLOR, formats=QUERY_FORMATS)
 def themes(ctx: Context, *, out: Out) -> Result:
     """Themes in document order, with their sections and action counts.
 
@@ -301,7 +297,7 @@ def themes(ctx: Context, *, out: Out) -> Result:
     return Result(themes_view(ctx.load()), out)
 
 
-@command("periods", DOCUMENT, COLOR, formats=QUERY_FORMATS, read_only=True)
+@command("periods", DOCUMENT, COLOR, formats=QUERY_FORMATS)
 def periods(ctx: Context, *, out: Out) -> Result:
     """Reporting periods, oldest first: draft or published, and which is the latest.
 
@@ -336,7 +332,6 @@ BY = Option(
     FILTERS,
     COLOR,
     formats=QUERY_FORMATS,
-    read_only=True,
 )
 def summary(ctx: Context, *, filters: Filters, by: list[str], out: Out) -> Result:
     """Count actions by a field, with percentages; with two --by, a cross-tabulation.
@@ -389,7 +384,7 @@ OUTPUT_OF = Option(
 )
 
 
-@command("schema", OUTPUT_OF, FORMAT, OUTPUT, QUIET, DATA, formats=("json",), read_only=True)
+@command("schema", OUTPUT_OF, FORMAT, OUTPUT, QUIET, DATA, formats=("json",))
 def schema(ctx: Context, *, output_of: str | None, out: Out) -> Result:
     """Print the JSON Schema of the data file, or of a command's JSON output.
 

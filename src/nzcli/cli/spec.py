@@ -82,14 +82,12 @@ def completion_kind(param: Param) -> str | None:
 @dataclass(frozen=True)
 class Command:
     """A command: its name ("list", "period add"), its function, its parameters in --help
-    order, the output formats it offers (the first is the default), and whether it only
-    reads (the quick path may run it)."""
+    order, and the output formats it offers (the first is the default)."""
 
     name: str
     function: Callable[..., Result]
     params: tuple[Param, ...]
     formats: tuple[str, ...] = ()
-    read_only: bool = False
 
     @property
     def help(self) -> str:
@@ -101,10 +99,16 @@ class Command:
 
 #: Every command, by name, in the order --help lists them.
 COMMANDS: dict[str, Command] = {}
-#: The modules that declare commands: those with read-only commands only (the quick path
-#: imports just these), then the rest. A new module of commands is one more name here.
-READ_MODULES = ("nzcli.cli.read", "nzcli.cli.papers", "nzcli.cli.progress")
-OTHER_MODULES = ("nzcli.cli.write", "nzcli.cli.cycle", "nzcli.cli.packs")
+#: The modules that declare commands (each imports nothing heavy until a command runs: both
+#: parsers import them all). A new module of commands is one more name here.
+COMMAND_MODULES = (
+    "nzcli.cli.read",
+    "nzcli.cli.papers",
+    "nzcli.cli.progress",
+    "nzcli.cli.write",
+    "nzcli.cli.cycle",
+    "nzcli.cli.packs",
+)
 #: Command groups ("period add", "period publish"): name -> help.
 GROUPS: dict[str, str] = {
     "period": "Reporting periods: add a draft, publish it, remove a draft "
@@ -118,7 +122,6 @@ def command(
     name: str,
     *params: Param | tuple[Param, ...],
     formats: tuple[str, ...] = (),
-    read_only: bool = False,
 ) -> Callable[[F], F]:
     """Declare a command: `@command("list", *FILTERS, SORT, *OUTPUT, formats=...)`.
 
@@ -132,7 +135,7 @@ def command(
             flat.append(option)
 
     def register(function: F) -> F:
-        COMMANDS[name] = Command(name, function, tuple(flat), formats, read_only)
+        COMMANDS[name] = Command(name, function, tuple(flat), formats)
         return function
 
     return register
@@ -242,11 +245,11 @@ FILTERS = _filters()
 FILTER_DESTS = tuple(f.dest for f in FILTERS)
 
 
-def declare_commands(read_only: bool = False) -> None:
-    """Import the modules that declare the commands (all, or the read-only ones)."""
+def declare_commands() -> None:
+    """Import the modules that declare the commands."""
     import importlib
 
-    for name in READ_MODULES if read_only else READ_MODULES + OTHER_MODULES:
+    for name in COMMAND_MODULES:
         importlib.import_module(name)
 
 
