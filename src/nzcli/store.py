@@ -260,13 +260,22 @@ class _Source:
         out = after.replace("\n", self.ends) if self.crlf else after
         return (b"\xef\xbb\xbf" if self.bom else b"") + out.encode("utf-8")
 
-    def write(self, after: str, journal: Journal | None, changes: _Changes) -> bytes:
-        """Write `after`, recorded first in the history when there is a `journal`."""
+    def write(self, after: str, journal: Journal | None, changes: _Changes) -> Write:
+        """Write `after`, recorded first in the history when there is a `journal`; the
+        write (its bytes, `after`, and their digest, `sha_after`)."""
         data = self.encode(after)
         record = Write(self.path, self.state.sha256, data, self.text, after, *changes)
         with _recorded(journal, record):
             atomic_write(self.real, data, expect=self.state)
-        return data
+        return record
+
+    def new_entry(self, written: Write) -> Any:
+        """The cache entry for what was written (None when the cache is off)."""
+        from .storage import cache
+
+        if self.entry is None:
+            return None
+        return self.entry.replaced(cache.plan_key(written.after, written.sha_after))
 
 
 #: What a write changed, for its history entry: the data before and after, and the slots
@@ -288,7 +297,7 @@ def _read_source(path: Path, real: Path, env: Mapping[str, str]) -> _Source:
         ends = "\r"
     text = original.replace(ends, "\n") if ends != "\n" else original
     del original
-    entry = cache.entry_for(real, raw, env)
+    entry = cache.entry_for(real, raw, env, state.sha256)
     return _Source(path, real, text, state, ends, bom, entry)
 
 
@@ -301,7 +310,6 @@ def _edit(
     env: Mapping[str, str],
     journal: Journal | None,
 ) -> Edit:
-    from .storage import cache
 
     source = _read_source(path, real, env)
     text = source.text
@@ -340,10 +348,11 @@ def _edit(
     if not dry_run:
         slots = _in_file_order(edits, list(doc.data) if isinstance(doc.data, dict) else [])
         changes = (_parts(doc.data, slots), _parts(new_doc.data, slots), slots)
-        data = source.write(after, journal, changes)
+        written = source.write(after, journal, changes)
         new_plan, _ = validate_document(new_doc)
-        if entry is not None and new_plan is not None:
-            entry.replaced(cache.plan_key(data)).save(new_plan, scan_spans(after, new_doc.data))
+        new_entry = source.new_entry(written)
+        if new_entry is not None and new_plan is not None:
+            new_entry.save(new_plan, scan_spans(after, new_doc.data))
     return Edit(path, text, after, written=not dry_run)
 
 
@@ -374,7 +383,6 @@ def _quick(
     journal: Journal | None,
 ) -> Edit | None:
     """The quick path (`storage.quick_edit`), or None to take the slow one."""
-    from .storage import cache
     from .storage.payload import CorruptPayload, release_payload
     from .storage.quick_edit import quick_edit
 
@@ -397,10 +405,8 @@ def _quick(
     if not dry_run:
         slots = _in_file_order(edits, list(trusted.spans.keys))
         changes = (done.before, done.after, slots)
-        data = source.write(done.text, journal, changes)
-        key = cache.plan_key(data)
-        del data
-        source.entry.replaced(key).save(done.plan, done.spans, done.payload)
+        new_entry = source.new_entry(source.write(done.text, journal, changes))
+        new_entry.save(done.plan, done.spans, done.payload)
     return Edit(path, text, done.text, written=not dry_run)
 
 
@@ -436,7 +442,6 @@ def _replace(
     journal: Journal,
     env: Mapping[str, str],
 ) -> Edit:
-    from .storage import cache
     from .storage.spans import scan_spans
 
     source = _read_source(path, real, env)
@@ -446,10 +451,10 @@ def _replace(
         return Edit(path, text, text, written=False)
     new_doc = _refuse_invalid(after, str(path))
     old_data = parse_yaml(text, str(path)).data
-    data = source.write(after, journal, (old_data, new_doc.data, None))
+    new_entry = source.new_entry(source.write(after, journal, (old_data, new_doc.data, None)))
     new_plan, _ = validate_document(new_doc)
-    if source.entry is not None and new_plan is not None:
-        source.entry.replaced(cache.plan_key(data)).save(new_plan, scan_spans(after, new_doc.data))
+    if new_entry is not None and new_plan is not None:
+        new_entry.save(new_plan, scan_spans(after, new_doc.data))
     return Edit(path, text, after, written=True)
 
 

@@ -14,6 +14,7 @@ the hook `nzcli.store.edit_file` calls around its atomic write.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -176,6 +177,12 @@ class Write:
     new: Any
     slots: Sequence[Slot] | None = None
 
+    @functools.cached_property
+    def sha_after(self) -> str:
+        """The SHA-256 of the bytes after, worked out once (the history entry and the key of
+        the new cache entry both need it)."""
+        return digest(self.after)
+
     def changes(self) -> list[dict[str, Any]]:
         if self.slots is None:
             return changes_between(self.old, self.new)
@@ -199,7 +206,7 @@ class Journal:
         hunks = reverse_patch(write.before_text, write.after_text)
         if not gives_back(write.after_text, hunks, write.before_text):  # pragma: no cover
             hunks = [[0, len(text_lines(write.after_text)), text_lines(write.before_text)]]
-        before, after = write.sha_before, digest(write.after)
+        before, after = write.sha_before, write.sha_after
         entry: dict[str, Any] = {
             "format_version": HISTORY_FORMAT_VERSION,
             "id": digest(f"{when}\n{before}\n{after}\n{self.command}".encode())[:12],
