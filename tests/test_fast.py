@@ -544,6 +544,16 @@ def test_a_terminal_table_imports_rich_but_no_typer(tmp_path: Path) -> None:
     assert not modules & {"typer", "click"}
 
 
+def test_an_edit_imports_no_typer(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(Path(MINI).read_bytes())
+    args = ["update", "T1", "--period", "latest", "--reopen", "--rag", "red", "--data", str(plan)]
+    code, modules = imported([*args, "--quiet"], tmp_path / "cache")
+    assert code == 0
+    assert not modules & {"typer", "click"}
+    assert "rag: red" in plan.read_text(encoding="utf-8")
+
+
 def test_what_the_quick_path_leaves_goes_to_typer(tmp_path: Path) -> None:
     code, modules = imported(["list", "--bogus"], tmp_path)
     assert code == 2
