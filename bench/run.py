@@ -18,11 +18,15 @@ alternates between rounds:
   update           nzcli update T1 --period latest --reopen --text "bench N" (an edit, every
                    round; recorded in the plan's history like any write)
   --help, python   nzcli --help; python -c pass (the interpreter nzcli runs on)
+  load alone       Python loading the plan from the cache as nzcli does, and nothing else:
+                   what every warm command spends before its own work
+  yaml-rs alone    the quickest safe parser reading the whole file: a floor for the first
+                   read after a change (which also prescans, validates and writes the entry)
   peers            yq on the YAML, jq on the JSON export, mlr, sqlite3 and duckdb on the CSV
                    export, asked the same questions (select; group and count)
 
-and once per size, untimed by rounds: `nzcli import` of 2,000 rows, and `yq -i` making the same
-edit as `update`. Each time is the wall-clock time of the whole process (started and reaped
+and once per size, untimed by rounds: `nzcli import` (32,000 rows at 100,000 actions, else
+up to 2,000), and `yq -i` making the same edit as `update`. Each time is the wall-clock time of the whole process (started and reaped
 with os.wait4). Peak memory is the process's maximum resident set size, from `/usr/bin/time -f
 %M` in one extra, untimed run of each command. The table holds medians, and the ratios are of
 medians taken in the same run. nzcli runs with its plan cache in bench/out/cache and Python's
@@ -252,6 +256,8 @@ def bench_size(
                              "--text", f"bench {size} {n}", *data],
         "--help": [*nzcli, "--help"],
         "python -c pass": [sys.executable, "-c", "pass"],
+        LOAD_ALONE: [sys.executable, "-c", LOAD_ONLY, str(plan)],
+        PARSE_ALONE: [sys.executable, "-c", PARSE_ONLY, str(plan)],
     }
     if report:
         for fmt in ("md", "html"):
@@ -312,6 +318,24 @@ def agree(nzcli: list[str], plan: Path, env: dict[str, str],
             sys.exit(f"bench: {label} selects {count} actions, nzcli {len(ours)}")
         out.append(f"{label} selects the same {count:,} actions")
     return out
+
+
+#: What every warm command does before its own work, timed alone: start Python, import the
+#: plan store and load the plan from the cache as `nzcli` does (no collector, no teardown).
+#: A warm command's figure less this is the command's own work (a floor for the reports).
+LOAD_ALONE = "load alone (warm)"
+LOAD_ONLY = (
+    "import gc, os, sys; gc.disable(); from nzcli.store import load_plan; "
+    "load_plan(sys.argv[1]); os._exit(0)"
+)
+#: The quickest safe YAML parser (nzcli's optimistic route) on the whole file, alone: a floor
+#: for the first read after a change, which also prescans, validates and writes the entry.
+PARSE_ALONE = "yaml-rs parse alone"
+PARSE_ONLY = (
+    "import gc, os, sys; gc.disable(); import yaml_rs; "
+    "yaml_rs.loads(open(sys.argv[1], encoding='utf-8').read(), parse_datetime=False); "
+    "os._exit(0)"
+)
 
 
 def resolve(cmd: Command, n: int) -> list[str]:
