@@ -26,9 +26,10 @@ alternates between rounds:
                    export, asked the same questions (select; group and count)
 
 and once per size, untimed by rounds: `nzcli import` (32,000 rows at 100,000 actions, else
-up to 2,000), and `yq -i` making the same edit as `update`. Each time is the wall-clock time of the whole process (started and reaped
-with os.wait4). Peak memory is the process's maximum resident set size, from `/usr/bin/time -f
-%M` in one extra, untimed run of each command. The table holds medians, and the ratios are of
+up to 2,000), and `yq -i` making the same edit as `update`. Each time is the wall-clock
+time of the whole process (started and reaped with os.wait4). Peak memory is the process's
+maximum resident set size, from `/usr/bin/time -f %M` in one extra, untimed run of each
+command. The table holds medians, and the ratios are of
 medians taken in the same run. nzcli runs with its plan cache in bench/out/cache and Python's
 bytecode cache on, as an installed program has it. POSIX only.
 """
