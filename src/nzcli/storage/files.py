@@ -344,7 +344,8 @@ def atomic_write(
 
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=folder)
         with os.fdopen(fd, "wb") as handle:
-            handle.writelines((data,) if isinstance(data, bytes) else data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                handle.write(part)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
