@@ -180,3 +180,24 @@ def test_shared_strings_are_the_old_ones() -> None:
     assert [k for k in out] == ["id", "action", "updates", "z"]
     assert next(iter(out["updates"])) is next(iter(old["updates"]))
     assert out["updates"]["2023-12"]["text"] == "b" * 40
+
+
+def _split_lines(text: str) -> list[str]:
+    """`patch.text_lines` as it was: split at "\\n", then each "\\n" added back."""
+    parts = text.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
+BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n\r—" + BREAKS), max_size=40))
+def test_text_lines_are_the_split_lines(text: str) -> None:
+    from nzcli.storage.patch import text_lines
+
+    assert text_lines(text) == _split_lines(text)
+    plain = text.replace("\r", "").translate({ord(c): None for c in BREAKS})
+    assert text_lines(plain) == _split_lines(plain)
