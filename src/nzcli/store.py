@@ -118,9 +118,8 @@ def load_plan(
         cached = entry.load() if entry is not None else None
         if cached is not None:
             return cached.with_source(str(resolved))
-        text = decode_text(raw, resolved)
+        doc = parse_yaml(decode_text(raw, resolved), str(resolved))
         del raw
-        doc = parse_yaml(text, str(resolved))
         plan, problems = validate_document(doc)
         if plan is None:
             first = problems[0]
@@ -130,9 +129,21 @@ def load_plan(
                 doc.path, f"{id_prefix(first)}{first.message}{tail}", first.line, first.column
             )
         if entry is not None:
-            entry.save(plan, _spans_of(doc))
-        del doc
+            spans = _spans_of(doc)
+            release(doc)
+            entry.save(plan, spans)
+        release(doc)
     return plan
+
+
+def release(doc: Document) -> None:
+    """Let a parsed document's text and data go (the plan is made: a large plan's are
+    hundreds of megabytes), although the cycle between it and its locator would keep them
+    while the garbage collector is off (`_gc_paused`, and the `nzcli` process)."""
+    doc.locator = None
+    doc.data = None
+    doc.text = ""
+    doc.root = None
 
 
 def _spans_of(doc: Document) -> Any:

@@ -237,7 +237,7 @@ class Entry:
             with contextlib.suppress(OSError):
                 if not _private(os.lstat(self.path), folder=False):
                     self.path.unlink()  # not the user's own: replaced by one that is
-            atomic_write(self.path, line + b"\n" + payload, durable=False, new_mode=0o600)
+            atomic_write(self.path, (line, b"\n", payload), durable=False, new_mode=0o600)
             _prune(self.folder, keep=self.path)
         except Exception:  # read-only folder, full disk, ...: run uncached
             return
@@ -255,8 +255,13 @@ def encode_payload(plan: Plan) -> bytes:
     head = plan_json(dataclasses.replace(plan, actions=[]))
     if not head.endswith(b"[]}"):  # pragma: no cover - the records' field order
         raise ValueError("the plan's JSON does not end with its actions")
-    actions = b",\n".join(records_json(plan.actions))
-    return head[:-2] + b"\n" + actions + b"\n]}"
+    parts = [head[:-2] + b"\n"]
+    for action in records_json(plan.actions):
+        parts += (action, b",\n")
+    if len(parts) > 1:
+        parts.pop()
+    parts.append(b"\n]}")
+    return b"".join(parts)  # (copied once: a large plan's payload is 60 MB)
 
 
 def record_json(record: Any) -> bytes:

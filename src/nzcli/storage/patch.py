@@ -108,6 +108,10 @@ def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 
 def text_lines(text: str) -> list[str]:
     """Lines with their "\\n" (only "\\n" ends a line, as `str.count` counts them)."""
+    if not any(char in text for char in _OTHER_BREAKS):
+        # the same lines, made once (a split and then "\n" added made each line twice: an
+        # import's patch splits most of a 100,000-action plan, before and after)
+        return text.splitlines(keepends=True)
     parts = text.split("\n")
     out = [part + "\n" for part in parts[:-1]]
     if parts[-1]:
@@ -116,6 +120,9 @@ def text_lines(text: str) -> list[str]:
 
 
 _BLOCK = 1 << 16
+
+#: What `str.splitlines` ends a line at besides "\n" ("\r\n" is one break there, too).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -95,6 +95,7 @@ def quick_edit(
             raise UsageError(
                 f"refused: the change would break the file; {path} is unchanged"
             )  # pragma: no cover - the round trip writes YAML that parses
+        data = shared(data, old)
         before[slot] = old
         if len(slot) == 2:
             new_actions[slot[1]] = data
@@ -126,6 +127,26 @@ def quick_edit(
     news: dict[EditSlot, Any] = {("actions", i): v for i, v in new_actions.items()}
     news.update({(k,): v for k, v in new_top.items()})
     return QuickResult(after, new_plan, new_spans, payload, before, news)
+
+
+def shared(new: Any, old: Any) -> Any:
+    """`new` (freshly parsed data) with every string, key or value, that equals the string at
+    the same place in `old` replaced by `old`'s: equal values, one copy. An edit keeps each
+    edited slot's data before and after until the history has it, and an action's after is
+    mostly its before (an import of 32,000 rows held both: about 80 MB at 100,000 actions)."""
+    if type(new) is dict and type(old) is dict:
+        keys = {key: key for key in old if type(key) is str}
+        return {
+            (keys.get(key, key) if type(key) is str else key): shared(
+                value, old.get(key) if type(key) is str and key in keys else None
+            )
+            for key, value in new.items()
+        }
+    if type(new) is list and type(old) is list:
+        return [shared(value, old[i] if i < len(old) else None) for i, value in enumerate(new)]
+    if type(new) is str and type(old) is str and new == old:
+        return old
+    return new
 
 
 def _parsed(source: str, slot: EditSlot) -> Any:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -128,10 +129,20 @@ class Locator:
     text, then the span holding the location parsed on its own, with positions."""
 
     def __init__(self, doc: Any, locate_fragment: Callable[[str, Loc], Any]) -> None:
-        self.doc = doc
+        # A weak reference: the document holds its locator, and a cycle between them would
+        # keep a whole plan's text and data while the garbage collector is off (as it is in
+        # the `nzcli` process), and every fragment an edit parses.
+        self._doc = weakref.ref(doc)
         self.locate_fragment = locate_fragment
         self._spans: Spans | bool | None = False
         self._counted = (0, 0)
+
+    @property
+    def doc(self) -> Any:
+        doc = self._doc()
+        if doc is None:  # pragma: no cover - a locator is reached through its document
+            raise ReferenceError("the document of this locator is gone")
+        return doc
 
     @property
     def spans(self) -> Spans | None:
