@@ -128,18 +128,16 @@ def load_plan(
             raise DataError(
                 doc.path, f"{id_prefix(first)}{first.message}{tail}", first.line, first.column
             )
-        if entry is not None:
-            spans = _spans_of(doc)
-            release(doc)
-            entry.save(plan, spans)
+        spans = _spans_of(doc) if entry is not None else None
         release(doc)
+        if entry is not None:
+            entry.save(plan, spans)
     return plan
 
 
 def release(doc: Document) -> None:
-    """Let a parsed document's text and data go (the plan is made: a large plan's are
-    hundreds of megabytes), although the cycle between it and its locator would keep them
-    while the garbage collector is off (`_gc_paused`, and the `nzcli` process)."""
+    """Let a parsed document's text, data and node tree go once the plan is made (a large
+    plan's are hundreds of megabytes), before the cache entry is written."""
     doc.locator = None
     doc.data = None
     doc.text = ""

@@ -262,12 +262,18 @@ def unchanged_since(path: Path, state: FileState) -> bool:
         # and the new bytes when it gets here, and a large plan's bytes are 66 MB more.
         digest = hashlib.sha256()
         size = 0
-        with open(path, "rb") as handle:
-            while block := handle.read(UNCHANGED_BLOCK):
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))  # (as `read_file` opens it)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False  # swapped for something else since the stat
+            while block := os.read(fd, UNCHANGED_BLOCK):
                 size += len(block)
                 if size > state.size:
                     return False
                 digest.update(block)
+        finally:
+            os.close(fd)
     except OSError:
         return False
     return size == state.size and digest.hexdigest() == state.sha256
