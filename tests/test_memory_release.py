@@ -94,6 +94,25 @@ def test_actions_validated_one_by_one_give_the_whole_plans_records() -> None:
     assert one_by_one == whole
 
 
+def test_the_plan_model_checks_nothing_beyond_its_fields() -> None:
+    """Validating the actions one by one is validating the whole plan only while
+    `schema.Plan` has no validator or serializer of its own and its actions are a plain
+    list of `schema.Action`: one added there must be applied by `_records_by_action` too."""
+    decorators = schema.Plan.__pydantic_decorators__
+    assert not (
+        decorators.validators
+        or decorators.field_validators
+        or decorators.root_validators
+        or decorators.model_validators
+        or decorators.field_serializers
+        or decorators.model_serializers
+        or decorators.computed_fields
+    )
+    actions = schema.Plan.model_fields["actions"]
+    assert actions.annotation == list[schema.Action]
+    assert actions.metadata == []
+
+
 @pytest.mark.parametrize(
     "change",
     [
