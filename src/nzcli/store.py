@@ -319,7 +319,6 @@ def _edit(
     env: Mapping[str, str],
     journal: Journal | None,
 ) -> Edit:
-
     source = _read_source(path, real, env)
     text = source.text
     entry = source.entry
