@@ -4,7 +4,6 @@ leaner ways give exactly what the old ones gave (docs/performance.md, issue 16).
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import weakref
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from nzcli.storage.files import read_file, unchanged_since
 from nzcli.storage.quick_edit import shared
 from nzcli.storage.validate import _records, _records_by_action, validate_document
 from nzcli.storage.yaml_safe import parse_yaml
-from nzcli.store import load_plan, release
+from nzcli.store import _gc_paused, load_plan, release
 
 
 class Probe:
@@ -33,13 +32,8 @@ class Probe:
 @pytest.fixture
 def no_gc() -> Iterator[None]:
     """As in the `nzcli` process: no cyclic garbage collection."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def test_a_parsed_document_is_freed_without_the_collector(no_gc: None) -> None:
