@@ -151,6 +151,14 @@ def _too_large(path: Path, size: int, limit: int) -> DataError:
     )
 
 
+def _open_to_read(path: Path) -> int:
+    """A file descriptor reading `path`: never blocking (a FIFO put in the file's place
+    cannot hang the read), binary, not inherited by child processes. The caller checks,
+    with `os.fstat`, that what it opened is a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    return os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+
+
 def _read_once(path: Path, limit: int, digest: bool) -> tuple[bytes, FileState] | None:
     """One read; None when the file changed while it was read."""
     try:
@@ -158,8 +166,7 @@ def _read_once(path: Path, limit: int, digest: bool) -> tuple[bytes, FileState] 
         _refuse_special(path, before.st_mode)
         if before.st_size > limit:
             raise _too_large(path, before.st_size, limit)
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = _open_to_read(path)
         try:
             opened = os.fstat(fd)
             _refuse_special(path, opened.st_mode)  # swapped for something else since stat
@@ -262,8 +269,7 @@ def unchanged_since(path: Path, state: FileState) -> bool:
         # and the new bytes when it gets here, and a large plan's bytes are 66 MB more.
         digest = hashlib.sha256()
         size = 0
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))  # (as `read_file` opens it)
+        fd = _open_to_read(path)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return False  # swapped for something else since the stat
